@@ -1,0 +1,1 @@
+"""manila-lite: a lean Shared File Systems service speaking the Manila API v2."""

@@ -1,0 +1,113 @@
+"""Helpers every handler uses: context, version, body, paging, links."""
+
+import jsonschema
+import webob
+from oslo_serialization import jsonutils
+from oslo_utils import strutils
+
+from manila_lite import conf
+from manila_lite import exception
+from manila_lite import policy
+
+CONF = conf.CONF
+
+
+def context(req):
+    return req.environ['manila.context']
+
+
+def version(req):
+    return req.environ['manila.api_version']
+
+
+def authorize(req, action, target=None):
+    """Enforce ``action`` for the caller; targets default to its project."""
+    ctx = context(req)
+    policy.authorize(ctx, action, target or {'project_id': ctx.project_id})
+
+
+def body(req, schema):
+    """The request JSON, validated against ``schema`` (400 if it is not)."""
+    try:
+        data = jsonutils.loads(req.body or b'null')
+    except ValueError as err:
+        raise exception.InvalidInput(reason='Malformed request body: %s'
+                                     % err)
+    return validate(data, schema)
+
+
+def validate(data, schema):
+    validator = jsonschema.Draft7Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = '/'.join(str(p) for p in error.absolute_path)
+        raise exception.InvalidInput(
+            reason='%s%s' % (('%s: ' % where) if where else '',
+                             error.message))
+    return data
+
+
+def bool_param(value, name):
+    try:
+        return strutils.bool_from_string(value, strict=True)
+    except ValueError:
+        raise exception.InvalidInput(
+            reason='%s must be a boolean, not %r.' % (name, value))
+
+
+def int_param(value, name, minimum=0):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise exception.InvalidInput(
+            reason='%s must be an integer, not %r.' % (name, value))
+    if number < minimum:
+        raise exception.InvalidInput(
+            reason='%s must be >= %d, not %d.' % (name, minimum, number))
+    return number
+
+
+def limit_param(params):
+    """Requested page size, capped by osapi_max_limit."""
+    if 'limit' not in params:
+        return CONF.osapi_max_limit
+    return min(int_param(params['limit'], 'limit'), CONF.osapi_max_limit)
+
+
+def base_url(req):
+    return (CONF.osapi_share_base_URL or req.application_url).rstrip('/')
+
+
+def links(req, collection, resource_id):
+    project = context(req).project_id
+    return [
+        {'href': '%s/v2/%s/%s/%s' % (base_url(req), project, collection,
+                                     resource_id), 'rel': 'self'},
+        {'href': '%s/%s/%s/%s' % (base_url(req), project, collection,
+                                  resource_id), 'rel': 'bookmark'},
+    ]
+
+
+def next_link(req, collection, items, limit):
+    """A 'next' link when the page is full, as Manila clients follow."""
+    if not items or len(items) < limit:
+        return None
+    params = dict(req.GET)
+    params['marker'] = items[-1].id
+    query = '&'.join('%s=%s' % (k, v) for k, v in params.items())
+    return [{'rel': 'next', 'href': '%s/v2/%s/%s?%s' % (
+        base_url(req), context(req).project_id, collection, query)}]
+
+
+def isotime(value):
+    return value.isoformat(timespec='microseconds') if value else None
+
+
+def json_response(data, status=200):
+    return webob.Response(body=jsonutils.dump_as_bytes(data), status=status,
+                          content_type='application/json', charset='UTF-8')
+
+
+def accepted():
+    """202 with no body, as Manila answers deletes and actions."""
+    return webob.Response(status=202, content_type=None)

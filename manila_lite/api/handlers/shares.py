@@ -1,0 +1,236 @@
+"""Shares: create, list, show, update, delete and admin actions."""
+
+import ast
+
+from manila_lite import exception
+from manila_lite.api import common
+from manila_lite.api.microversion import Version
+from manila_lite.api.schemas import shares as schema
+from manila_lite.api.views import shares as views
+from manila_lite.db import share_types as type_db
+from manila_lite.db import shares as share_db
+from manila_lite.share import api as share_api
+
+_API = None
+
+# Query parameter -> filter key understood by db.shares, for everyone.
+_FILTERS = {
+    'name': 'display_name', 'status': 'status',
+    'share_type_id': 'share_type_id', 'volume_type_id': 'share_type_id',
+    'snapshot_id': 'snapshot_id', 'share_network_id': 'share_network_id',
+    'share_server_id': 'share_server_id', 'share_proto': 'share_proto',
+    'availability_zone': 'availability_zone', 'size': 'size',
+    'user_id': 'user_id', 'project_id': 'project_id', 'id': 'id',
+}
+# Filters that appeared with a microversion.
+_VERSIONED_FILTERS = {
+    'export_location_id': ('2.35', 'export_location_id'),
+    'export_location_path': ('2.35', 'export_location_path'),
+    'name~': ('2.36', 'display_name~'),
+    'description~': ('2.36', 'display_description~'),
+    'description': ('2.36', 'display_description'),
+}
+_SORT_ALIASES = {'name': 'display_name', 'share_type': 'share_type_id',
+                 'share_network': 'share_network_id',
+                 'snapshot': 'snapshot_id',
+                 'availability_zone_id': 'availability_zone'}
+
+
+def api():
+    """The share API, built on first use (it opens RPC clients)."""
+    global _API
+    if _API is None:
+        _API = share_api.API()
+    return _API
+
+
+def _type_names(ctx, shares):
+    ids = {s.share_type_id for s in shares if s.share_type_id}
+    return type_db.names_by_id(ctx, ids) if ids else {}
+
+
+def _get(req, share_id):
+    ctx = common.context(req)
+    share = share_db.get(ctx, share_id)
+    common.authorize(req, 'share:get', {'project_id': share.project_id})
+    return share
+
+
+def _parse_dict(value, name):
+    """Manila clients send dict filters as a Python literal string."""
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise exception.InvalidInput(
+            reason='%s must be a dictionary, not %r.' % (name, value))
+    return {str(k): str(v) for k, v in parsed.items()}
+
+
+def _list(req, detailed):
+    ctx = common.context(req)
+    common.authorize(req, 'share:get_all')
+    version = common.version(req)
+    params = req.GET
+    filters = {}
+    for name, key in _FILTERS.items():
+        if name in params:
+            filters[key] = params[name]
+    for name, (since, key) in _VERSIONED_FILTERS.items():
+        if name in params and version >= Version(since):
+            filters[key] = params[name]
+    if 'host' in params:
+        common.authorize(req, 'share:list_by_host')
+        filters['host'] = params['host']
+    if 'metadata' in params:
+        filters['metadata'] = _parse_dict(params['metadata'], 'metadata')
+    if 'extra_specs' in params:
+        wanted = _parse_dict(params['extra_specs'], 'extra_specs')
+        filters['share_type_ids'] = [
+            t.id for t in type_db.get_all(ctx, extra_specs=wanted)]
+    if 'size' in filters:
+        filters['size'] = common.int_param(filters['size'], 'size')
+    if 'is_public' in params:
+        filters['is_public'] = common.bool_param(params['is_public'],
+                                                 'is_public')
+    if common.bool_param(params.get('all_tenants', 'false'), 'all_tenants'):
+        common.authorize(req, 'share:list_all_projects')
+        filters['all_tenants'] = True
+    if 'project_id' in filters and not ctx.is_admin:
+        filters.pop('project_id')
+
+    sort_key = _SORT_ALIASES.get(params.get('sort_key', 'created_at'),
+                                 params.get('sort_key', 'created_at'))
+    sort_dir = params.get('sort_dir', 'desc').lower()
+    if sort_key not in share_db.SORT_KEYS:
+        raise exception.InvalidInput(
+            reason="Wrong sorting key provided - '%s'." % sort_key)
+    if sort_dir not in ('asc', 'desc'):
+        raise exception.InvalidInput(
+            reason="Wrong sorting direction provided - '%s'." % sort_dir)
+    limit = common.limit_param(params)
+    offset = common.int_param(params.get('offset', 0), 'offset')
+    with_count = (version >= Version('2.42') or detailed) and \
+        common.bool_param(params.get('with_count', 'false'), 'with_count')
+
+    shares, count = share_db.get_all(
+        ctx, filters, [sort_key], [sort_dir], limit=limit,
+        marker=params.get('marker'), offset=offset, with_count=with_count)
+    next_links = (common.next_link(req, 'shares', shares, limit)
+                  if 'limit' in params else None)
+    if detailed:
+        return views.detail_list(req, shares, _type_names(ctx, shares),
+                                 count, next_links)
+    return views.summary_list(req, shares, count, next_links)
+
+
+def index(req):
+    return _list(req, detailed=False)
+
+
+def detail(req):
+    return _list(req, detailed=True)
+
+
+def show(req, share_id):
+    share = _get(req, share_id)
+    ctx = common.context(req)
+    return {'share': views.detail(req, share, _type_names(ctx, [share]))}
+
+
+def create(req):
+    ctx = common.context(req)
+    common.authorize(req, 'share:create')
+    data = common.body(req, schema.create)['share']
+    size = int(data['size'])
+    if size <= 0:
+        raise exception.InvalidInput(
+            reason='Share size must be a positive integer, not %s.' % size)
+    if data.get('share_type') and data.get('volume_type'):
+        raise exception.InvalidInput(
+            reason='share_type and volume_type are the same parameter; '
+                   'give only one.')
+    is_public = common.bool_param(data.get('is_public') or False,
+                                  'is_public')
+    if is_public:
+        common.authorize(req, 'share:set_public_share')
+    share = api().create(
+        ctx, data['share_proto'], size,
+        name=data.get('name', data.get('display_name')),
+        description=data.get('description',
+                             data.get('display_description')),
+        share_type=data.get('share_type') or data.get('volume_type'),
+        availability_zone=data.get('availability_zone'),
+        metadata=data.get('metadata'), is_public=is_public,
+        snapshot_id=data.get('snapshot_id'),
+        share_network_id=data.get('share_network_id'))
+    return {'share': views.detail(req, share, _type_names(ctx, [share]))}
+
+
+def update(req, share_id):
+    ctx = common.context(req)
+    share = share_db.get(ctx, share_id)
+    common.authorize(req, 'share:update', {'project_id': share.project_id})
+    data = common.body(req, schema.update)['share']
+    values = {}
+    for key, column in (('display_name', 'display_name'),
+                        ('name', 'display_name'),
+                        ('display_description', 'display_description'),
+                        ('description', 'display_description')):
+        if key in data:
+            values[column] = data[key]
+    if 'is_public' in data:
+        common.authorize(req, 'share:set_public_share',
+                         {'project_id': share.project_id})
+        values['is_public'] = common.bool_param(data['is_public'],
+                                                'is_public')
+    api().update(ctx, share, values)
+    share = share_db.get(ctx, share_id)
+    return {'share': views.detail(req, share, _type_names(ctx, [share]))}
+
+
+def delete(req, share_id):
+    ctx = common.context(req)
+    share = share_db.get(ctx, share_id)
+    common.authorize(req, 'share:delete', {'project_id': share.project_id})
+    api().delete(ctx, share)
+    return common.accepted()
+
+
+def _force_delete(req, share, _args):
+    common.authorize(req, 'share:force_delete',
+                     {'project_id': share.project_id})
+    api().force_delete(common.context(req), share)
+
+
+def _reset_status(req, share, args):
+    common.authorize(req, 'share:reset_status',
+                     {'project_id': share.project_id})
+    status = common.validate(args, schema.reset_status)['status']
+    api().reset_status(common.context(req), share, status)
+
+
+# action name -> (handler, first version, last version or None). Before 2.7
+# actions carried an "os-" prefix.
+ACTIONS = {
+    'os-force_delete': (_force_delete, '2.0', '2.6'),
+    'force_delete': (_force_delete, '2.7', None),
+    'os-reset_status': (_reset_status, '2.0', '2.6'),
+    'reset_status': (_reset_status, '2.7', None),
+}
+
+
+def action(req, share_id):
+    data = common.body(req, schema.action)
+    name, args = next(iter(data.items()))
+    if name not in ACTIONS:
+        raise exception.InvalidInput(
+            reason='There is no such action: %s' % name)
+    handler, low, high = ACTIONS[name]
+    if not common.version(req).matches(low, high):
+        raise exception.NotFound('Action %s is not available at API version '
+                                 '%s.' % (name, common.version(req)))
+    share = share_db.get(common.context(req), share_id)
+    handler(req, share, args)
+    return common.accepted()

@@ -1,0 +1,159 @@
+"""The one route table and the pecan root that dispatches through it.
+
+Every path is written once, relative to ``/v2``; the optional project id
+segment (``/v2/{project_id}/shares``) is stripped here, in one place.
+"""
+
+import re
+
+from oslo_log import log as logging
+import pecan
+import webob
+import webob.exc
+
+from manila_lite import exception
+from manila_lite.api import common
+from manila_lite.api import faults
+from manila_lite.api.handlers import availability_zones
+from manila_lite.api.handlers import export_locations
+from manila_lite.api.handlers import limits
+from manila_lite.api.handlers import messages
+from manila_lite.api.handlers import quotas
+from manila_lite.api.handlers import scheduler_stats
+from manila_lite.api.handlers import services
+from manila_lite.api.handlers import share_types
+from manila_lite.api.handlers import shares
+from manila_lite.api.handlers import versions
+
+ROUTES = {
+    '/shares': {'GET': shares.index, 'POST': shares.create},
+    '/shares/detail': {'GET': shares.detail},
+    '/shares/{share_id}': {'GET': shares.show, 'PUT': shares.update,
+                           'DELETE': shares.delete},
+    '/shares/{share_id}/action': {'POST': shares.action},
+    '/shares/{share_id}/export_locations': {
+        'GET': export_locations.index},
+    '/shares/{share_id}/export_locations/{export_location_id}': {
+        'GET': export_locations.show},
+    '/types': {'GET': share_types.index, 'POST': share_types.create},
+    '/types/default': {'GET': share_types.default},
+    '/types/{type_id}': {'GET': share_types.show, 'PUT': share_types.update,
+                         'DELETE': share_types.delete},
+    '/types/{type_id}/action': {'POST': share_types.action},
+    '/types/{type_id}/extra_specs': {'GET': share_types.specs_index,
+                                     'POST': share_types.specs_create},
+    '/types/{type_id}/extra_specs/{key}': {
+        'GET': share_types.specs_show, 'PUT': share_types.specs_update,
+        'DELETE': share_types.specs_delete},
+    '/types/{type_id}/share_type_access': {'GET': share_types.access_list},
+    '/services': {'GET': services.index},
+    '/services/{action}': {'PUT': services.update},
+    '/availability-zones': {'GET': availability_zones.index},
+    '/scheduler-stats/pools': {'GET': scheduler_stats.pools},
+    '/scheduler-stats/pools/detail': {'GET': scheduler_stats.pools_detail},
+    '/quota-sets/{project_id}': {'GET': quotas.show, 'PUT': quotas.update,
+                                 'DELETE': quotas.delete},
+    '/quota-sets/{project_id}/defaults': {'GET': quotas.defaults},
+    '/quota-sets/{project_id}/detail': {'GET': quotas.detail},
+    '/limits': {'GET': limits.index},
+    '/messages': {'GET': messages.index},
+    '/messages/{message_id}': {'GET': messages.show,
+                               'DELETE': messages.delete},
+}
+
+# Paths Manila served under other names before 2.7; same handlers.
+LEGACY_ALIASES = {
+    'os-services': 'services',
+    'os-availability-zone': 'availability-zones',
+    'os-quota-sets': 'quota-sets',
+}
+LOG = logging.getLogger(__name__)
+
+
+def _compile(routes):
+    compiled = []
+    for path, methods in routes.items():
+        pattern = re.sub(r'\{(\w+)\}', r'(?P<\1>[^/]+)', path)
+        compiled.append((re.compile('^' + pattern + '$'), methods))
+    # Literal segments win over placeholders (/types/default).
+    compiled.sort(key=lambda item: item[0].pattern.count('(?P'))
+    return compiled
+
+
+_COMPILED = _compile(ROUTES)
+_COLLECTIONS = {path.split('/')[1] for path in ROUTES} | set(LEGACY_ALIASES)
+
+
+def split_path(path):
+    """'/v2/{project}/shares/x' -> (project or None, '/shares/x', legacy)."""
+    segments = [s for s in path.split('/') if s]
+    if not segments or segments[0] != 'v2':
+        return None, None, False
+    rest = segments[1:]
+    project_id = None
+    if rest and rest[0] not in _COLLECTIONS:
+        project_id, rest = rest[0], rest[1:]
+    legacy = bool(rest) and rest[0] in LEGACY_ALIASES
+    if legacy:
+        rest = [LEGACY_ALIASES[rest[0]]] + rest[1:]
+    return project_id, '/' + '/'.join(rest), legacy
+
+
+def match(path, method):
+    """(handler, path params) or raise a 404/405 webob response."""
+    for pattern, methods in _COMPILED:
+        found = pattern.match(path)
+        if found:
+            handler = methods.get(method)
+            if handler is None:
+                raise _Unroutable(faults.fault_response(
+                    405, 'Method %s is not allowed on %s.' % (method, path),
+                    {'Allow': ', '.join(sorted(methods))}))
+            return handler, found.groupdict()
+    raise _Unroutable(faults.fault_response(
+        404, 'The resource could not be found.'))
+
+
+class _Unroutable(Exception):
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+class RootController:
+    """Pecan root: every request goes through ``_route`` to ``dispatch``."""
+
+    @pecan.expose(content_type=None, generic=False)
+    def dispatch(self, *args, **kwargs):
+        return dispatch(pecan.request)
+
+    def _route(self, args, request=None):
+        return self.dispatch, []
+
+
+def dispatch(req):
+    """Route, call the handler, and turn its result into a response."""
+    if req.path_info in ('', '/'):
+        return versions.root(req)
+    project_id, path, legacy = split_path(req.path_info)
+    if path is None:
+        return faults.fault_response(404, 'The resource could not be found.')
+    if path == '/':
+        return versions.v2(req)
+    try:
+        handler, params = match(path, req.method)
+    except _Unroutable as err:
+        return err.response
+    req.environ['manila.url_project_id'] = project_id
+    req.environ['manila.legacy_path'] = legacy
+    try:
+        result = handler(req, **params)
+    except exception.ManilaLiteException as err:
+        if err.code >= 500:
+            LOG.exception('%s %s failed', req.method, req.path_info)
+        return faults.fault_response(err.code, err.msg)
+    except webob.exc.HTTPException as err:
+        return faults.fault_response(err.code, err.detail or err.title)
+    if isinstance(result, webob.Response):
+        return result
+    return common.json_response(result)

@@ -1,0 +1,59 @@
+"""Request bodies of the shares API."""
+
+_NAME = {'type': ['string', 'null'], 'maxLength': 255}
+_BOOL = {'type': ['boolean', 'string'],
+         'pattern': '^(?i)(true|false|1|0|yes|no|on|off|t|f|y|n)$'}
+
+create = {
+    'type': 'object',
+    'properties': {
+        'share': {
+            'type': 'object',
+            'properties': {
+                'share_proto': {'type': 'string', 'minLength': 1},
+                'size': {'type': ['integer', 'string'],
+                         'pattern': r'^\s*[0-9]+\s*$'},
+                'name': _NAME, 'display_name': _NAME,
+                'description': _NAME, 'display_description': _NAME,
+                'share_type': {'type': ['string', 'null']},
+                'volume_type': {'type': ['string', 'null']},
+                'availability_zone': {'type': ['string', 'null']},
+                'share_network_id': {'type': ['string', 'null']},
+                'snapshot_id': {'type': ['string', 'null']},
+                'share_group_id': {'type': ['string', 'null']},
+                'metadata': {'type': ['object', 'null'],
+                             'additionalProperties': {
+                                 'type': 'string', 'maxLength': 1023},
+                             'propertyNames': {'maxLength': 255,
+                                               'minLength': 1}},
+                'is_public': {'oneOf': [_BOOL, {'type': 'null'}]},
+                'scheduler_hints': {'type': ['object', 'null']},
+            },
+            'required': ['share_proto', 'size'],
+        },
+    },
+    'required': ['share'],
+}
+
+update = {
+    'type': 'object',
+    'properties': {
+        'share': {
+            'type': 'object',
+            'properties': {
+                'display_name': _NAME, 'display_description': _NAME,
+                'name': _NAME, 'description': _NAME,
+                'is_public': _BOOL,
+            },
+        },
+    },
+    'required': ['share'],
+}
+
+reset_status = {
+    'type': 'object',
+    'properties': {'status': {'type': 'string'}},
+    'required': ['status'],
+}
+
+action = {'type': 'object', 'minProperties': 1, 'maxProperties': 1}

@@ -1,0 +1,1 @@
+"""Response views, one module per resource, versioned by microversion."""

@@ -1,0 +1,73 @@
+"""manila-lite-all: API, scheduler and share manager in one process.
+
+The embedded default: SQLite under state_path, oslo.messaging's in-process
+transport, the fake backend, noauth, 127.0.0.1:8786. Any option can still
+be set in a config file; these are only defaults.
+"""
+
+import os
+import threading
+
+from cheroot import wsgi
+from oslo_db import options as db_options
+from oslo_log import log as logging
+
+from manila_lite import conf
+from manila_lite import context as ml_context
+from manila_lite import exception
+from manila_lite.api import app as api_app
+from manila_lite.cmd import common
+from manila_lite.cmd import scheduler as scheduler_cmd
+from manila_lite.cmd import share as share_cmd
+from manila_lite.db import migration
+from manila_lite.db import share_types as type_db
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+DEFAULT_TYPE = 'default'
+
+
+def set_embedded_defaults():
+    state = os.path.join(os.path.expanduser('~'), '.local', 'share',
+                         'manila-lite')
+    CONF.set_default('state_path', state)
+    CONF.set_default('auth_strategy', 'noauth')
+    CONF.set_default('default_share_type', DEFAULT_TYPE)
+    CONF.set_default('transport_url', 'fake:/')
+    db_options.set_defaults(CONF,
+                            connection='sqlite:///$state_path/manila.sqlite')
+
+
+def ensure_default_share_type():
+    """First start: a public type the fake backend can serve."""
+    ctx = ml_context.get_admin_context()
+    name = CONF.default_share_type
+    try:
+        type_db.get_by_name(ctx, name, check_access=False)
+    except exception.ShareTypeNotFound:
+        type_db.create(ctx, name, {'driver_handles_share_servers': 'False',
+                                   'snapshot_support': 'True'})
+        LOG.info('Created default share type %s', name)
+
+
+def main():
+    set_embedded_defaults()
+    common.parse_args()
+    os.makedirs(CONF.state_path, exist_ok=True)
+    migration.db_sync()
+    ensure_default_share_type()
+
+    services = [scheduler_cmd.build()] + share_cmd.build()
+    for service in services:
+        service.start()
+
+    server = wsgi.Server((CONF.osapi_share_listen,
+                          CONF.osapi_share_listen_port),
+                         api_app.build_app(),
+                         numthreads=CONF.osapi_share_threads,
+                         server_name='manila-lite')
+    thread = threading.Thread(target=server.safe_start, daemon=True)
+    thread.start()
+    LOG.info('manila-lite-all serving on http://%s:%s',
+             CONF.osapi_share_listen, CONF.osapi_share_listen_port)
+    common.wait_for_signal([server] + services[::-1])

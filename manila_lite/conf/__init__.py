@@ -1,0 +1,14 @@
+"""All configuration options, registered on import so every module sees them."""
+
+from oslo_config import cfg
+
+from manila_lite.conf import api
+from manila_lite.conf import backend
+from manila_lite.conf import quota
+from manila_lite.conf import scheduler
+from manila_lite.conf import service
+
+CONF = cfg.CONF
+
+for _module in (api, backend, quota, scheduler, service):
+    _module.register_opts(CONF)

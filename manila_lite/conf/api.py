@@ -1,0 +1,40 @@
+"""Options of the REST API service."""
+
+from oslo_config import cfg
+
+api_opts = [
+    cfg.HostAddressOpt('osapi_share_listen', default='127.0.0.1',
+                       help='IP address the share API listens on.'),
+    cfg.PortOpt('osapi_share_listen_port', default=8786,
+                help='Port the share API listens on.'),
+    cfg.IntOpt('osapi_share_workers', default=2, min=1,
+               help='Number of API worker processes (manila-lite-api only; '
+                    'manila-lite-all always serves from its own process).'),
+    cfg.IntOpt('osapi_share_threads', default=32, min=1,
+               help='Request threads in each API worker.'),
+    cfg.IntOpt('osapi_max_limit', default=1000, min=1,
+               help='Largest number of items a collection returns in one '
+                    'response.'),
+    cfg.StrOpt('osapi_share_base_URL',
+               help='Base URL presented in links; defaults to the request '
+                    'host URL.'),
+    cfg.StrOpt('auth_strategy', default='keystone',
+               choices=[('keystone', 'keystonemiddleware auth_token'),
+                        ('noauth', 'no authentication: the token is '
+                                   '"user:project" (development only)')],
+               help='How API requests are authenticated.'),
+    cfg.StrOpt('default_share_type',
+               help='Share type used when a create request names none.'),
+    cfg.ListOpt('enabled_share_protocols',
+                default=['NFS', 'CIFS', 'GLUSTERFS', 'HDFS', 'CEPHFS',
+                         'MAPRFS'],
+                help='Protocols users may request.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(api_opts)
+
+
+def list_opts():
+    return [('DEFAULT', api_opts)]

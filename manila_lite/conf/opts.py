@@ -1,0 +1,26 @@
+"""Entry points for oslo-config-generator."""
+
+from oslo_db import options as db_options
+
+from manila_lite.conf import api
+from manila_lite.conf import backend
+from manila_lite.conf import quota
+from manila_lite.conf import scheduler
+from manila_lite.conf import service
+from manila_lite.share.drivers import fake
+
+
+def list_opts():
+    merged = {}
+    for module in (service, api, scheduler, quota, backend):
+        for group, opts in module.list_opts():
+            merged.setdefault(group, []).extend(opts)
+    merged.setdefault('backend', []).extend(fake.fake_opts)
+    return sorted(merged.items())
+
+
+def set_lib_defaults():
+    """Defaults we want for library options (embedded SQLite)."""
+    from oslo_config import cfg
+    db_options.set_defaults(cfg.CONF,
+                            connection='sqlite:///$state_path/manila.sqlite')

@@ -1,0 +1,42 @@
+"""Options shared by every manila-lite daemon."""
+
+import socket
+
+from oslo_config import cfg
+
+service_opts = [
+    cfg.HostAddressOpt(
+        'host', default=socket.gethostname(), sample_default='<hostname>',
+        help='Name of this node. Share services register as '
+             'host@backend; it must be unique per node and stable across '
+             'restarts, since share instances are bound to it.'),
+    cfg.StrOpt('storage_availability_zone', default='nova',
+               help='Availability zone of this node.'),
+    cfg.StrOpt('state_path', default='/var/lib/manila-lite',
+               help='Top-level directory for the service state (SQLite '
+                    'database, fake backend state, locks).'),
+    cfg.IntOpt('report_interval', default=10, min=1,
+               help='Seconds between service heartbeats written to the '
+                    'database.'),
+    cfg.IntOpt('service_down_time', default=60, min=1,
+               help='A service whose last heartbeat is older than this many '
+                    'seconds is reported as down.'),
+    cfg.IntOpt('periodic_interval', default=60, min=1,
+               help='Seconds between runs of the share manager periodic '
+                    'tasks, including capability reports to the scheduler.'),
+    cfg.StrOpt('scheduler_topic', default='manila-scheduler',
+               help='RPC topic the scheduler listens on.'),
+    cfg.StrOpt('share_topic', default='manila-share',
+               help='RPC topic the share managers listen on.'),
+    cfg.IntOpt('rpc_executor_pool_size', default=16, min=1,
+               help='Threads each RPC server uses to run incoming '
+                    'requests.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(service_opts)
+
+
+def list_opts():
+    return [('DEFAULT', service_opts)]

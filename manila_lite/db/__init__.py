@@ -1,0 +1,1 @@
+"""Database access: models, migrations and the query API the services use."""

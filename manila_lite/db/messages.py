@@ -1,0 +1,58 @@
+"""User messages: what went wrong asynchronously, told to the project."""
+
+import datetime
+
+from oslo_utils import timeutils
+import sqlalchemy as sa
+
+from manila_lite import exception
+from manila_lite.db import api as db_api
+from manila_lite.db import models
+
+Message = models.Message
+MESSAGE_TTL = datetime.timedelta(days=30)
+
+
+def create(context, project_id, resource_type, resource_id, action_id,
+           detail_id, level='ERROR'):
+    with db_api.writer.using(context) as session:
+        session.add(Message(
+            project_id=project_id, request_id=context.request_id,
+            resource_type=resource_type, resource_id=resource_id,
+            action_id=action_id, detail_id=detail_id, message_level=level,
+            expires_at=timeutils.utcnow() + MESSAGE_TTL))
+
+
+def get(context, message_id):
+    with db_api.reader.using(context) as session:
+        query = sa.select(Message).where(Message.id == message_id)
+        if not context.is_admin:
+            query = query.where(Message.project_id == context.project_id)
+        message = session.scalars(query).first()
+        if message is None:
+            raise exception.NotFound('Message %s could not be found.'
+                                     % message_id)
+        return message
+
+
+def get_all(context, filters, limit=None, offset=None):
+    with db_api.reader.using(context) as session:
+        query = sa.select(Message).order_by(Message.created_at.desc(),
+                                            Message.id)
+        if not (context.is_admin and filters.get('all_tenants')):
+            query = query.where(Message.project_id == context.project_id)
+        for key in ('resource_type', 'resource_id', 'action_id', 'detail_id',
+                    'message_level', 'request_id'):
+            if key in filters:
+                query = query.where(getattr(Message, key) == filters[key])
+        if offset:
+            query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return session.scalars(query).all()
+
+
+def destroy(context, message_id):
+    get(context, message_id)
+    with db_api.writer.using(context) as session:
+        session.execute(sa.delete(Message).where(Message.id == message_id))

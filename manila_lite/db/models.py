@@ -1,0 +1,332 @@
+"""SQLAlchemy models; alembic migrations create exactly this schema."""
+
+import datetime
+
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+
+def _uuid():
+    return uuidutils.generate_uuid()
+
+
+def _now():
+    return timeutils.utcnow()
+
+
+class Base(orm.DeclarativeBase):
+    """Adds created/updated timestamps and dict-style reads for views."""
+
+    created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        sa.DateTime, default=_now, nullable=False)
+    updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime, onupdate=_now)
+
+    def get(self, key, default=None):
+        return getattr(self, key, default)
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+
+UUID = sa.String(36)
+
+
+class Service(Base):
+    __tablename__ = 'services'
+    __table_args__ = (sa.UniqueConstraint('host', 'binary',
+                                          name='uniq_services0host0binary'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    host: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    binary: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    topic: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    availability_zone: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    report_count: orm.Mapped[int] = orm.mapped_column(default=0)
+    heartbeat_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    disabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
+    disabled_reason: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+
+
+class AvailabilityZone(Base):
+    __tablename__ = 'availability_zones'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
+
+
+class ShareType(Base):
+    __tablename__ = 'share_types'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    is_public: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=True)
+
+    extra_specs: orm.Mapped[list['ShareTypeExtraSpec']] = orm.relationship(
+        back_populates='share_type', cascade='all, delete-orphan',
+        lazy='selectin')
+    projects: orm.Mapped[list['ShareTypeProject']] = orm.relationship(
+        cascade='all, delete-orphan', lazy='noload')
+
+    @property
+    def specs(self):
+        return {spec.key: spec.value for spec in self.extra_specs}
+
+
+class ShareTypeExtraSpec(Base):
+    __tablename__ = 'share_type_extra_specs'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_type_id', 'key', name='uniq_share_type_extra_specs0type0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_types.id', ondelete='CASCADE'),
+        index=True)
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(1023))
+
+    share_type: orm.Mapped[ShareType] = orm.relationship(
+        back_populates='extra_specs')
+
+
+class ShareTypeProject(Base):
+    __tablename__ = 'share_type_projects'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_type_id', 'project_id',
+        name='uniq_share_type_projects0type0project'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_types.id', ondelete='CASCADE'),
+        index=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+
+class Share(Base):
+    """What a user asked for; its data lives in its share instance."""
+
+    __tablename__ = 'shares'
+    __table_args__ = (
+        sa.Index('ix_shares_project_id_created_at', 'project_id',
+                 'created_at'),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    display_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    display_description: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    size: orm.Mapped[int] = orm.mapped_column()
+    share_proto: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    is_public: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
+                                                    default=False)
+    snapshot_id: orm.Mapped[str | None] = orm.mapped_column(UUID)
+    task_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    snapshot_support: orm.Mapped[bool] = orm.mapped_column(
+        sa.Boolean, default=False)
+    create_share_from_snapshot_support: orm.Mapped[bool] = \
+        orm.mapped_column(sa.Boolean, default=False)
+    revert_to_snapshot_support: orm.Mapped[bool] = orm.mapped_column(
+        sa.Boolean, default=False)
+    mount_snapshot_support: orm.Mapped[bool] = orm.mapped_column(
+        sa.Boolean, default=False)
+    replication_type: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+
+    instance: orm.Mapped['ShareInstance'] = orm.relationship(
+        back_populates='share', uselist=False, lazy='joined',
+        innerjoin=True, cascade='all, delete-orphan')
+    share_metadata: orm.Mapped[list['ShareMetadata']] = orm.relationship(
+        cascade='all, delete-orphan', lazy='selectin')
+
+    # Fields views read that live on the instance, so views need not care.
+    @property
+    def status(self):
+        return self.instance.status
+
+    @property
+    def host(self):
+        return self.instance.host
+
+    @property
+    def availability_zone(self):
+        return self.instance.availability_zone
+
+    @property
+    def share_type_id(self):
+        return self.instance.share_type_id
+
+    @property
+    def share_network_id(self):
+        return self.instance.share_network_id
+
+    @property
+    def share_server_id(self):
+        return self.instance.share_server_id
+
+    @property
+    def access_rules_status(self):
+        return self.instance.access_rules_status
+
+    @property
+    def progress(self):
+        return self.instance.progress
+
+    @property
+    def export_locations(self):
+        return self.instance.export_locations
+
+    @property
+    def metadata(self):
+        return {item.key: item.value for item in self.share_metadata}
+
+
+class ShareMetadata(Base):
+    __tablename__ = 'share_metadata'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_id', 'key', name='uniq_share_metadata0share0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('shares.id', ondelete='CASCADE'), index=True)
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(1023))
+
+
+class ShareInstance(Base):
+    """The copy of a share a backend holds, and its status."""
+
+    __tablename__ = 'share_instances'
+    __table_args__ = (
+        sa.Index('ix_share_instances_host_status', 'host', 'status'),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('shares.id', ondelete='CASCADE'), unique=True)
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    availability_zone: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    share_type_id: orm.Mapped[str | None] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_types.id'))
+    share_network_id: orm.Mapped[str | None] = orm.mapped_column(UUID)
+    share_server_id: orm.Mapped[str | None] = orm.mapped_column(UUID)
+    access_rules_status: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), default='active')
+    replica_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    progress: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
+    scheduled_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    launched_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+
+    share: orm.Mapped[Share] = orm.relationship(back_populates='instance',
+                                                lazy='raise')
+    share_type: orm.Mapped[ShareType | None] = orm.relationship(
+        lazy='noload')
+    export_locations: orm.Mapped[list['ExportLocation']] = orm.relationship(
+        cascade='all, delete-orphan', lazy='selectin',
+        order_by='ExportLocation.id')
+
+
+class ExportLocation(Base):
+    __tablename__ = 'share_instance_export_locations'
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    uuid: orm.Mapped[str] = orm.mapped_column(UUID, default=_uuid,
+                                              unique=True)
+    share_instance_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_instances.id', ondelete='CASCADE'),
+        index=True)
+    path: orm.Mapped[str] = orm.mapped_column(sa.String(2000))
+    is_admin_only: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
+                                                        default=False)
+    preferred: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
+                                                    default=False)
+
+
+class Quota(Base):
+    """A hard limit set for a project, a user in it, or a share type."""
+
+    __tablename__ = 'quotas'
+    __table_args__ = (sa.UniqueConstraint(
+        'project_id', 'user_id', 'share_type_id', 'resource',
+        name='uniq_quotas0project0user0type0resource'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    # '' rather than NULL so the unique constraint holds on every database.
+    user_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    share_type_id: orm.Mapped[str] = orm.mapped_column(sa.String(36),
+                                                       default='')
+    resource: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    hard_limit: orm.Mapped[int] = orm.mapped_column()
+
+
+class QuotaUsage(Base):
+    """What a project (or one user or share type of it) holds now."""
+
+    __tablename__ = 'quota_usages'
+    __table_args__ = (sa.UniqueConstraint(
+        'project_id', 'user_id', 'share_type_id', 'resource',
+        name='uniq_quota_usages0project0user0type0resource'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    share_type_id: orm.Mapped[str] = orm.mapped_column(sa.String(36),
+                                                       default='')
+    resource: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    in_use: orm.Mapped[int] = orm.mapped_column(default=0)
+    reserved: orm.Mapped[int] = orm.mapped_column(default=0)
+
+
+class Reservation(Base):
+    """An amount held against a usage until its operation ends."""
+
+    __tablename__ = 'reservations'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    usage_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey('quota_usages.id', ondelete='CASCADE'), index=True)
+    delta: orm.Mapped[int] = orm.mapped_column()
+    expire: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        sa.DateTime, index=True)
+
+
+class Message(Base):
+    """A user-visible record of an asynchronous failure."""
+
+    __tablename__ = 'messages'
+    __table_args__ = (sa.Index('ix_messages_project_id', 'project_id'),)
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    request_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    resource_type: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    resource_id: orm.Mapped[str | None] = orm.mapped_column(UUID)
+    action_id: orm.Mapped[str] = orm.mapped_column(sa.String(10))
+    detail_id: orm.Mapped[str] = orm.mapped_column(sa.String(10))
+    message_level: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    expires_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime, index=True)

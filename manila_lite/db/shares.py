@@ -1,0 +1,306 @@
+"""Queries on shares, their instances and export locations."""
+
+from oslo_utils import timeutils
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from manila_lite import exception
+from manila_lite import states
+from manila_lite.db import api as db_api
+from manila_lite.db import models
+from manila_lite.db import quotas
+
+Share = models.Share
+Instance = models.ShareInstance
+
+# API sort keys -> columns; keys on the instance sort through the join.
+SORT_KEYS = {
+    'id': Share.id, 'project_id': Share.project_id,
+    'size': Share.size, 'share_proto': Share.share_proto,
+    'name': Share.display_name, 'display_name': Share.display_name,
+    'created_at': Share.created_at, 'updated_at': Share.updated_at,
+    'user_id': Share.user_id, 'is_public': Share.is_public,
+    'snapshot_id': Share.snapshot_id,
+    'status': Instance.status, 'host': Instance.host,
+    'availability_zone': Instance.availability_zone,
+    'share_type_id': Instance.share_type_id,
+    'share_network_id': Instance.share_network_id,
+    'share_server_id': Instance.share_server_id,
+}
+
+
+def quota_deltas(size, sign=1):
+    return {'shares': sign, 'gigabytes': sign * size}
+
+
+def create(context, share_values, instance_values, metadata=None):
+    """Insert a share, its instance and metadata, and charge quota, at once.
+
+    Raises OverQuota with nothing written when the project is over quota.
+    """
+    share = models.Share(**share_values)
+    share.instance = models.ShareInstance(**instance_values)
+    share.share_metadata = [models.ShareMetadata(key=k, value=v)
+                            for k, v in (metadata or {}).items()]
+    with db_api.writer.using(context) as session:
+        quotas.check_per_share_size(session, share.project_id, share.size)
+        quotas.consume(session, share.project_id, share.user_id,
+                       instance_values.get('share_type_id'),
+                       quota_deltas(share.size))
+        session.add(share)
+        share.instance.export_locations = []
+    return share
+
+
+def _visible(query, context, project_only=True):
+    if context.is_admin and not project_only:
+        return query
+    return query.where(sa.or_(Share.project_id == context.project_id,
+                              Share.is_public.is_(True)))
+
+
+def get(context, share_id, project_only=True):
+    """One share the caller may see, or 404."""
+    with db_api.reader.using(context) as session:
+        query = sa.select(Share).where(Share.id == share_id)
+        if not context.is_admin:
+            query = _visible(query, context)
+        share = session.scalars(query).unique().first()
+        if share is None:
+            raise exception.ShareNotFound(share_id=share_id)
+        return share
+
+
+def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
+            offset=None, with_count=False):
+    """Shares matching ``filters`` (already validated by the API)."""
+    with db_api.reader.using(context) as session:
+        query = (sa.select(Share).join(Share.instance)
+                 .options(orm.contains_eager(Share.instance)))
+        if filters.pop('all_tenants', False) and context.is_admin:
+            pass
+        elif 'project_id' in filters and context.is_admin:
+            query = query.where(Share.project_id == filters.pop('project_id'))
+        else:
+            filters.pop('project_id', None)
+            query = query.where(sa.or_(
+                Share.project_id == context.project_id,
+                Share.is_public.is_(True)) if filters.pop('is_public', False)
+                else Share.project_id == context.project_id)
+        query = _apply_filters(query, filters)
+        count = None
+        if with_count:
+            count = session.scalar(
+                sa.select(sa.func.count()).select_from(query.subquery()))
+        query = query.order_by(*[
+            (SORT_KEYS[k].desc() if d == 'desc' else SORT_KEYS[k].asc())
+            for k, d in zip(sort_keys, sort_dirs)] + [Share.id.asc()])
+        if marker is not None:
+            query = _after_marker(session, query, marker, sort_keys,
+                                  sort_dirs)
+        if offset:
+            query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        shares = session.scalars(query).unique().all()
+    return shares, count
+
+
+def _after_marker(session, query, marker, sort_keys, sort_dirs):
+    """Keyset pagination: rows sorting strictly after the marker share."""
+    marker_row = session.execute(
+        sa.select(*[SORT_KEYS[k] for k in sort_keys], Share.id)
+        .join(Share.instance).where(Share.id == marker)).first()
+    if marker_row is None:
+        raise exception.InvalidInput(reason='marker [%s] not found' % marker)
+    columns = [SORT_KEYS[k] for k in sort_keys] + [Share.id]
+    dirs = list(sort_dirs) + ['asc']
+    clauses = []
+    for i, (column, direction) in enumerate(zip(columns, dirs)):
+        equal = [columns[j] == marker_row[j] for j in range(i)]
+        value = marker_row[i]
+        if value is None:
+            # NULLs sort first ascending: only non-NULL rows come after.
+            after = (column.is_not(None) if direction == 'asc'
+                     else sa.false())
+        elif direction == 'asc':
+            after = column > value
+        else:
+            after = sa.or_(column < value, column.is_(None))
+        clauses.append(sa.and_(*equal, after))
+    return query.where(sa.or_(*clauses))
+
+
+def _apply_filters(query, filters):
+    exact = {
+        'status': Instance.status, 'host': Instance.host,
+        'share_type_id': Instance.share_type_id,
+        'share_network_id': Instance.share_network_id,
+        'share_server_id': Instance.share_server_id,
+        'availability_zone': Instance.availability_zone,
+        'snapshot_id': Share.snapshot_id, 'share_proto': Share.share_proto,
+        'user_id': Share.user_id, 'size': Share.size,
+        'display_name': Share.display_name,
+        'display_description': Share.display_description,
+        'id': Share.id,
+    }
+    for key, column in exact.items():
+        if key in filters:
+            value = filters[key]
+            if key == 'host' and '#' not in value:
+                query = query.where(sa.or_(column == value,
+                                           column.like(value + '#%'),
+                                           column.like(value + '@%')))
+            elif key == 'share_proto':
+                query = query.where(sa.func.upper(column) == value.upper())
+            else:
+                query = query.where(column == value)
+    for key, column in (('display_name~', Share.display_name),
+                        ('display_description~', Share.display_description)):
+        if key in filters:
+            query = query.where(column.ilike('%' + filters[key] + '%'))
+    for key, value in (filters.get('metadata') or {}).items():
+        query = query.where(Share.share_metadata.any(
+            sa.and_(models.ShareMetadata.key == key,
+                    models.ShareMetadata.value == value)))
+    if 'export_location_id' in filters or 'export_location_path' in filters:
+        location = models.ExportLocation
+        conds = [location.share_instance_id == Instance.id]
+        if 'export_location_id' in filters:
+            conds.append(location.uuid == filters['export_location_id'])
+        if 'export_location_path' in filters:
+            conds.append(location.path == filters['export_location_path'])
+        query = query.where(sa.exists().where(*conds))
+    if 'share_type_ids' in filters:
+        query = query.where(
+            Instance.share_type_id.in_(filters['share_type_ids']))
+    return query
+
+
+def update(context, share_id, values):
+    with db_api.writer.using(context) as session:
+        share = session.get(Share, share_id)
+        if share is None:
+            raise exception.ShareNotFound(share_id=share_id)
+        for key, value in values.items():
+            setattr(share, key, value)
+        return share
+
+
+def transition(context, instance_id, target, values=None, sources=None):
+    """Move an instance to ``target`` if its status allows it, atomically.
+
+    ``sources`` defaults to every status the state table allows ``target``
+    from. Returns False when the instance is gone or in another status.
+    """
+    if sources is None:
+        sources = states.sources(states.SHARE_INSTANCE, target)
+    values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
+    with db_api.writer.using(context) as session:
+        result = session.execute(
+            sa.update(Instance)
+            .where(Instance.id == instance_id, Instance.status.in_(sources))
+            .values(**values))
+        return result.rowcount == 1
+
+
+def set_status(context, instance_id, status):
+    """Set a status unconditionally (admin reset_status)."""
+    with db_api.writer.using(context) as session:
+        session.execute(sa.update(Instance).where(Instance.id == instance_id)
+                        .values(status=status, updated_at=timeutils.utcnow()))
+
+
+def finish_create(context, instance_id, export_locations, values=None):
+    """Record a successful create: status, export locations, launch time."""
+    values = dict(values or {}, launched_at=timeutils.utcnow(),
+                  progress='100%')
+    with db_api.writer.using(context) as session:
+        updated = session.execute(
+            sa.update(Instance)
+            .where(Instance.id == instance_id,
+                   Instance.status == states.CREATING)
+            .values(status=states.AVAILABLE, updated_at=timeutils.utcnow(),
+                    **values)).rowcount
+        if updated:
+            _replace_export_locations(session, instance_id, export_locations)
+        return bool(updated)
+
+
+def _replace_export_locations(session, instance_id, export_locations):
+    session.execute(sa.delete(models.ExportLocation).where(
+        models.ExportLocation.share_instance_id == instance_id))
+    rows = [dict(share_instance_id=instance_id, path=loc['path'],
+                 is_admin_only=bool(loc.get('is_admin_only', False)),
+                 preferred=bool(loc.get('preferred', False)),
+                 uuid=models._uuid(), created_at=timeutils.utcnow())
+            for loc in export_locations]
+    if rows:
+        session.execute(sa.insert(models.ExportLocation), rows)
+
+
+def destroy(context, share_id):
+    """Delete a share and give its quota back, in one transaction."""
+    with db_api.writer.using(context) as session:
+        share = session.get(Share, share_id,
+                            options=[orm.noload(Share.share_metadata)])
+        if share is None:
+            return False
+        quotas.consume(session, share.project_id, share.user_id,
+                       share.instance.share_type_id,
+                       quota_deltas(share.size, sign=-1))
+        session.delete(share)
+        return True
+
+
+def instance_get(context, instance_id):
+    with db_api.reader.using(context) as session:
+        instance = session.scalars(
+            sa.select(Instance).where(Instance.id == instance_id)
+            .options(orm.joinedload(Instance.share))).first()
+        if instance is None:
+            raise exception.ShareInstanceNotFound(
+                share_instance_id=instance_id)
+        return instance
+
+
+def instances_on_host(context, host, statuses):
+    """Instances a share manager owns in the given statuses.
+
+    ``host`` is host@backend; instances carry host@backend#pool.
+    """
+    with db_api.reader.using(context) as session:
+        return session.scalars(
+            sa.select(Instance)
+            .where(sa.or_(Instance.host == host,
+                          Instance.host.like(host + '#%')),
+                   Instance.status.in_(statuses))
+            .options(orm.joinedload(Instance.share))).all()
+
+
+def export_locations(context, share_id, include_admin_only):
+    share = get(context, share_id)
+    return [loc for loc in share.instance.export_locations
+            if include_admin_only or not loc.is_admin_only]
+
+
+def share_type_in_use(context, share_type_id):
+    with db_api.reader.using(context) as session:
+        return session.scalar(sa.select(sa.exists().where(
+            Instance.share_type_id == share_type_id)))
+
+
+def set_host(context, instance_id, host):
+    with db_api.writer.using(context) as session:
+        session.execute(sa.update(Instance).where(Instance.id == instance_id)
+                        .values(host=host, scheduled_at=timeutils.utcnow()))
+
+
+def instances_without_host(context):
+    with db_api.reader.using(context) as session:
+        return session.scalars(
+            sa.select(Instance)
+            .where(Instance.host.is_(None),
+                   Instance.status == states.CREATING)
+            .options(orm.joinedload(Instance.share))).all()
+

@@ -1,0 +1,206 @@
+"""Errors with the HTTP code the API answers when they reach it."""
+
+
+class ManilaLiteException(Exception):
+    """Base error; ``message`` is a format string filled from kwargs."""
+
+    message = 'An unknown error occurred.'
+    code = 500
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if message is None:
+            try:
+                message = self.message % kwargs
+            except (KeyError, TypeError):
+                message = self.message
+        self.msg = message
+        super().__init__(message)
+
+
+class Invalid(ManilaLiteException):
+    message = 'Unacceptable parameters.'
+    code = 400
+
+
+class InvalidInput(Invalid):
+    message = 'Invalid input received: %(reason)s'
+
+
+class InvalidShare(Invalid):
+    message = 'Invalid share: %(reason)s'
+
+
+class ShareBusy(InvalidShare):
+    """Manila answers 403 when a share's status forbids the request."""
+    code = 403
+
+
+class InvalidShareType(Invalid):
+    message = 'Invalid share type: %(reason)s'
+
+
+class InvalidParameterValue(Invalid):
+    message = '%(err)s'
+
+
+class NotAuthorized(ManilaLiteException):
+    message = 'Not authorized.'
+    code = 403
+
+
+class PolicyNotAuthorized(NotAuthorized):
+    message = "Policy doesn't allow %(action)s to be performed."
+
+
+class NotFound(ManilaLiteException):
+    message = 'Resource could not be found.'
+    code = 404
+
+
+class ShareNotFound(NotFound):
+    message = 'Share %(share_id)s could not be found.'
+
+
+class ShareInstanceNotFound(NotFound):
+    message = 'Share instance %(share_instance_id)s could not be found.'
+
+
+class ShareTypeNotFound(NotFound):
+    message = 'Share type %(share_type_id)s could not be found.'
+
+
+class ShareTypeNotFoundByName(ShareTypeNotFound):
+    message = 'Share type with name %(share_type_name)s could not be found.'
+
+
+class DefaultShareTypeNotConfigured(NotFound):
+    message = ('No default share type is configured. Either configure a '
+               'default share type or explicitly specify a share type.')
+
+
+class ShareTypeExtraSpecsNotFound(NotFound):
+    message = ('Share type %(share_type_id)s has no extra spec with key '
+               '%(extra_specs_key)s.')
+
+
+class ShareTypeAccessNotFound(NotFound):
+    message = ('Share type access not found for %(share_type_id)s / '
+               '%(project_id)s combination.')
+
+
+class ServiceNotFound(NotFound):
+    message = 'Service %(service_id)s could not be found.'
+
+
+class HostNotFound(NotFound):
+    message = 'Host %(host)s could not be found.'
+
+
+class AvailabilityZoneNotFound(NotFound):
+    message = 'Availability zone %(id)s could not be found.'
+
+
+class ExportLocationNotFound(NotFound):
+    message = 'Export location %(uuid)s could not be found.'
+
+
+class QuotaNotFound(NotFound):
+    message = 'Quota could not be found.'
+
+
+class Conflict(ManilaLiteException):
+    message = 'Conflict.'
+    code = 409
+
+
+class ShareTypeExists(Conflict):
+    message = 'Share type %(id)s already exists.'
+
+
+class ShareTypeInUse(Conflict):
+    message = ('Share type %(share_type_id)s is in use by shares and cannot '
+               'be deleted.')
+
+
+class ShareTypeAccessExists(Conflict):
+    message = ('Share type access for %(share_type_id)s / %(project_id)s '
+               'combination already exists.')
+
+
+class InvalidStatusTransition(Conflict):
+    message = ('%(resource)s %(id)s cannot move from status %(current)s: '
+               'it must be one of %(allowed)s.')
+
+
+class InvalidSharePublicity(Conflict):
+    message = '%(reason)s'
+
+
+class QuotaError(ManilaLiteException):
+    message = 'Quota exceeded: code=%(code)s'
+    code = 413
+
+
+class OverQuota(QuotaError):
+    message = ('Requested %(resource)s of %(requested)s exceeds the allowed '
+               'quota: %(in_use)s in use or reserved out of %(limit)s.')
+
+
+class InvalidQuotaValue(Invalid):
+    message = 'Change would make usage less than 0 for the following ' \
+              'resources: %(unders)s'
+
+
+class NoValidHost(ManilaLiteException):
+    message = 'No valid host was found. %(reason)s'
+
+
+class ShareBackendException(ManilaLiteException):
+    message = 'Share backend error: %(msg)s'
+
+
+class ShareShrinkingPossibleDataLoss(ManilaLiteException):
+    message = 'Share %(share_id)s could not be shrunk due to possible data ' \
+              'loss.'
+    code = 400
+
+
+class ManageInvalidShareSnapshot(Invalid):
+    message = 'Manage existing share snapshot failed due to invalid ' \
+              'share snapshot: %(reason)s'
+
+
+class UnmanageInvalidShare(Invalid):
+    message = 'Unmanage existing share failed due to invalid share: ' \
+              '%(reason)s'
+
+
+class UnmanageInvalidShareSnapshot(Invalid):
+    message = 'Unmanage existing snapshot failed due to invalid snapshot: ' \
+              '%(reason)s'
+
+
+class InvalidDriverError(ManilaLiteException):
+    message = 'Share driver could not be loaded: %(reason)s'
+
+
+class VersionNotFoundForAPIMethod(ManilaLiteException):
+    message = 'API version %(version)s is not supported on this method.'
+    code = 404
+
+
+class ManageInvalidShare(Invalid):
+    message = 'Manage existing share failed due to invalid share: %(reason)s'
+
+
+class InvalidShareAccess(Invalid):
+    message = 'Invalid access rule: %(reason)s'
+
+
+class ShareResourceNotFound(NotFound):
+    message = 'Share %(share_id)s could not be found on the backend.'
+
+
+class SnapshotResourceNotFound(NotFound):
+    message = 'Snapshot %(name)s could not be found on the backend.'

@@ -1,0 +1,120 @@
+"""Documented defaults of every API action, by resource."""
+
+from oslo_policy import policy
+
+from manila_lite.policies import base
+
+
+def _rule(name, check, description, operations):
+    return policy.DocumentedRuleDefault(
+        name=name, check_str=check, description=description,
+        operations=[{'method': m, 'path': p} for m, p in operations],
+        scope_types=['project'])
+
+
+_RULES = [
+    # shares
+    ('share:create', base.ADMIN_OR_MEMBER, 'Create a share.',
+     [('POST', '/shares')]),
+    ('share:get', base.ADMIN_OR_READER, 'Show a share.',
+     [('GET', '/shares/{share_id}')]),
+    ('share:get_all', base.ADMIN_OR_READER, 'List shares.',
+     [('GET', '/shares'), ('GET', '/shares/detail')]),
+    ('share:update', base.ADMIN_OR_MEMBER, 'Update a share.',
+     [('PUT', '/shares/{share_id}')]),
+    ('share:set_public_share', base.ADMIN,
+     'Make a share visible to every project.',
+     [('POST', '/shares'), ('PUT', '/shares/{share_id}')]),
+    ('share:delete', base.ADMIN_OR_MEMBER, 'Delete a share.',
+     [('DELETE', '/shares/{share_id}')]),
+    ('share:force_delete', base.ADMIN,
+     'Delete a share whatever its status, ignoring driver errors.',
+     [('POST', '/shares/{share_id}/action')]),
+    ('share:reset_status', base.ADMIN, 'Reset the status of a share.',
+     [('POST', '/shares/{share_id}/action')]),
+    ('share:list_by_host', base.ADMIN, 'Filter the share list by host.',
+     [('GET', '/shares?host={host}')]),
+    ('share:list_all_projects', base.ADMIN,
+     'List shares of every project (all_tenants).',
+     [('GET', '/shares?all_tenants=1')]),
+    ('share_export_location:index', base.ADMIN_OR_READER,
+     'List the export locations of a share.',
+     [('GET', '/shares/{share_id}/export_locations')]),
+    ('share_export_location:show', base.ADMIN_OR_READER,
+     'Show an export location of a share.',
+     [('GET', '/shares/{share_id}/export_locations/{export_location_id}')]),
+    # share types
+    ('share_type:index', base.ANY_READER, 'List share types.',
+     [('GET', '/types')]),
+    ('share_type:show', base.ANY_READER, 'Show a share type.',
+     [('GET', '/types/{share_type_id}')]),
+    ('share_type:default', base.ANY_READER, 'Show the default share type.',
+     [('GET', '/types/default')]),
+    ('share_type:create', base.ADMIN, 'Create a share type.',
+     [('POST', '/types')]),
+    ('share_type:update', base.ADMIN, 'Update a share type.',
+     [('PUT', '/types/{share_type_id}')]),
+    ('share_type:delete', base.ADMIN, 'Delete a share type.',
+     [('DELETE', '/types/{share_type_id}')]),
+    ('share_type:list_project_access', base.ADMIN,
+     'List the projects that may use a private share type.',
+     [('GET', '/types/{share_type_id}/share_type_access')]),
+    ('share_type:add_project_access', base.ADMIN,
+     'Let a project use a private share type.',
+     [('POST', '/types/{share_type_id}/action')]),
+    ('share_type:remove_project_access', base.ADMIN,
+     'Stop a project using a private share type.',
+     [('POST', '/types/{share_type_id}/action')]),
+    ('share_types_extra_spec:index', base.ANY_READER,
+     'List the extra specs of a share type.',
+     [('GET', '/types/{share_type_id}/extra_specs')]),
+    ('share_types_extra_spec:show', base.ANY_READER,
+     'Show one extra spec of a share type.',
+     [('GET', '/types/{share_type_id}/extra_specs/{key}')]),
+    ('share_types_extra_spec:create', base.ADMIN,
+     'Set extra specs of a share type.',
+     [('POST', '/types/{share_type_id}/extra_specs')]),
+    ('share_types_extra_spec:update', base.ADMIN,
+     'Change one extra spec of a share type.',
+     [('PUT', '/types/{share_type_id}/extra_specs/{key}')]),
+    ('share_types_extra_spec:delete', base.ADMIN,
+     'Remove one extra spec of a share type.',
+     [('DELETE', '/types/{share_type_id}/extra_specs/{key}')]),
+    # operations
+    ('service:index', base.ADMIN, 'List services.', [('GET', '/services')]),
+    ('service:update', base.ADMIN, 'Enable or disable a service.',
+     [('PUT', '/services/enable'), ('PUT', '/services/disable')]),
+    ('availability_zone:index', base.ANY_READER,
+     'List availability zones.', [('GET', '/availability-zones')]),
+    ('scheduler_stats:pools:index', base.ADMIN, 'List storage pools.',
+     [('GET', '/scheduler-stats/pools')]),
+    ('scheduler_stats:pools:detail', base.ADMIN,
+     'List storage pools with their capabilities.',
+     [('GET', '/scheduler-stats/pools/detail')]),
+    # quotas and limits
+    ('quota_set:show', base.ADMIN_OR_READER,
+     'Show the quotas of a project.',
+     [('GET', '/quota-sets/{project_id}'),
+      ('GET', '/quota-sets/{project_id}/detail')]),
+    ('quota_set:update', base.ADMIN, 'Update the quotas of a project.',
+     [('PUT', '/quota-sets/{project_id}')]),
+    ('quota_set:delete', base.ADMIN,
+     'Reset the quotas of a project to the defaults.',
+     [('DELETE', '/quota-sets/{project_id}')]),
+    ('quota_set:defaults', base.ANY_READER, 'Show the default quotas.',
+     [('GET', '/quota-sets/{project_id}/defaults')]),
+    ('limits:index', base.ADMIN_OR_READER,
+     'Show the absolute limits and usage of the caller\'s project.',
+     [('GET', '/limits')]),
+    # user messages
+    ('message:get', base.ADMIN_OR_READER, 'Show a user message.',
+     [('GET', '/messages/{message_id}')]),
+    ('message:get_all', base.ADMIN_OR_READER, 'List user messages.',
+     [('GET', '/messages')]),
+    ('message:delete', base.ADMIN_OR_MEMBER, 'Delete a user message.',
+     [('DELETE', '/messages/{message_id}')]),
+]
+
+
+def list_rules():
+    return [_rule(*entry) for entry in _RULES]

@@ -1,0 +1,82 @@
+"""The scheduler: picks host@backend#pool for each new share instance."""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from manila_lite import conf
+from manila_lite import exception
+from manila_lite import messages
+from manila_lite import states
+from manila_lite.db import services as service_db
+from manila_lite.db import shares as share_db
+from manila_lite.scheduler import host_manager
+from manila_lite.share import api as share_api
+from manila_lite.share import rpcapi as share_rpcapi
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+SHARE_BINARY = 'manila-share'
+
+
+class SchedulerManager:
+    target = messaging.Target(version='1.0')
+
+    def __init__(self):
+        self.host_manager = host_manager.HostManager()
+        self.share_rpc = share_rpcapi.ShareAPI()
+        self.availability_zone = CONF.storage_availability_zone
+        self.periodic_interval = min(CONF.report_interval,
+                                     CONF.periodic_interval)
+
+    def init_host(self, context):
+        self._refresh_service_states(context)
+
+    def after_start(self, context):
+        self._reschedule_orphans(context)
+
+    def run_periodic_tasks(self, context):
+        self._refresh_service_states(context)
+
+    def _refresh_service_states(self, context):
+        self.host_manager.set_service_states({
+            svc.host: {'up': service_db.is_up(svc, CONF.service_down_time),
+                       'disabled': svc.disabled}
+            for svc in service_db.get_all(context, {'binary': SHARE_BINARY})})
+
+    def _reschedule_orphans(self, context):
+        """Schedule instances a previous scheduler accepted but never placed.
+
+        A share is ``creating`` with no host when the scheduler stopped
+        between the API's cast and its own cast to a share service.
+        """
+        for instance in share_db.instances_without_host(context):
+            LOG.info('Rescheduling share instance %s left unplaced',
+                     instance.id)
+            self.create_share_instance(context, instance.id,
+                                       share_api.request_spec(context, instance))
+
+    def update_service_capabilities(self, context, host, capabilities,
+                                    availability_zone, timestamp=None):
+        self.host_manager.update_capabilities(
+            host, capabilities, availability_zone,
+            timestamp or timeutils.utcnow())
+
+    def get_pools(self, context, filters=None):
+        return self.host_manager.get_pools(filters)
+
+    def create_share_instance(self, context, share_instance_id, spec):
+        try:
+            pool = self.host_manager.select(spec)
+        except exception.NoValidHost as err:
+            LOG.warning('No valid host for share instance %s: %s',
+                        share_instance_id, err)
+            if share_db.transition(context, share_instance_id, states.ERROR,
+                                   sources=[states.CREATING]):
+                messages.record(context, spec['project_id'], 'SHARE',
+                                spec['share_id'], messages.ACTION_CREATE,
+                                messages.NO_VALID_HOST)
+            return
+        share_db.set_host(context, share_instance_id, pool.name)
+        self.share_rpc.create_share_instance(context, pool.host,
+                                             share_instance_id)

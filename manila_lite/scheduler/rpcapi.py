@@ -1,0 +1,30 @@
+"""Client side of the scheduler RPC API."""
+
+from manila_lite import conf
+from manila_lite import rpc
+
+CONF = conf.CONF
+
+
+class SchedulerAPI:
+    VERSION = '1.0'
+
+    def __init__(self):
+        self.client = rpc.get_client(CONF.scheduler_topic, self.VERSION)
+        self.fanout = rpc.get_client(CONF.scheduler_topic, self.VERSION,
+                                     fanout=True)
+
+    def create_share_instance(self, context, share_instance_id, spec):
+        self.client.cast(context, 'create_share_instance',
+                         share_instance_id=share_instance_id, spec=spec)
+
+    def update_service_capabilities(self, context, host, capabilities,
+                                    availability_zone, timestamp):
+        """Fanout, so every scheduler keeps the same picture."""
+        self.fanout.cast(context, 'update_service_capabilities', host=host,
+                         capabilities=capabilities,
+                         availability_zone=availability_zone,
+                         timestamp=timestamp)
+
+    def get_pools(self, context, filters=None):
+        return self.client.call(context, 'get_pools', filters=filters)

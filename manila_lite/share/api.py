@@ -1,0 +1,160 @@
+"""Share lifecycle as the API sees it: validate, record, hand on by cast.
+
+Nothing here waits for a backend. A create writes the share, its instance
+and the quota charge in one transaction and casts to the scheduler; a
+delete moves the instance to ``deleting`` and casts to its share service.
+"""
+
+from oslo_log import log as logging
+
+from manila_lite import conf
+from manila_lite import exception
+from manila_lite import states
+from manila_lite.db import services as service_db
+from manila_lite.db import share_types as type_db
+from manila_lite.db import shares as share_db
+from manila_lite.scheduler import rpcapi as scheduler_rpcapi
+from manila_lite.share import rpcapi as share_rpcapi
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+# Share type extra specs copied onto the share as capabilities it promises.
+_TYPE_CAPABILITIES = ('snapshot_support', 'create_share_from_snapshot_support',
+                      'revert_to_snapshot_support', 'mount_snapshot_support')
+DELETABLE = (states.AVAILABLE, states.ERROR)
+
+
+def _spec_true(value):
+    return str(value).strip().lower() in ('true', '<is> true', '1')
+
+
+def resolve_share_type(context, name_or_id):
+    """The named type, or the configured default; 404 when none fits."""
+    if name_or_id:
+        return type_db.get_by_name_or_id(context, name_or_id)
+    if not CONF.default_share_type:
+        raise exception.DefaultShareTypeNotConfigured()
+    try:
+        return type_db.get_by_name(context, CONF.default_share_type,
+                                   check_access=False)
+    except exception.ShareTypeNotFound:
+        raise exception.DefaultShareTypeNotConfigured()
+
+
+def request_spec(context, instance, share_type=None):
+    """What the scheduler needs to place an instance, as plain data."""
+    share = instance.share
+    if share_type is None and instance.share_type_id:
+        share_type = type_db.get(context.elevated(), instance.share_type_id,
+                                 check_access=False)
+    return {
+        'share_id': share.id, 'project_id': share.project_id,
+        'size': share.size, 'share_proto': share.share_proto,
+        'availability_zone': instance.availability_zone,
+        'snapshot_id': share.snapshot_id,
+        'share_type': share_type and {
+            'id': share_type.id, 'name': share_type.name,
+            'extra_specs': share_type.specs},
+    }
+
+
+class API:
+    def __init__(self):
+        self.scheduler_rpc = scheduler_rpcapi.SchedulerAPI()
+        self.share_rpc = share_rpcapi.ShareAPI()
+
+    def create(self, context, share_proto, size, name=None,
+               description=None, share_type=None, availability_zone=None,
+               metadata=None, is_public=False, snapshot_id=None,
+               share_network_id=None):
+        proto = share_proto.upper()
+        if proto not in [p.upper() for p in CONF.enabled_share_protocols]:
+            raise exception.InvalidInput(
+                reason='Invalid share protocol %s; enabled protocols are %s.'
+                       % (share_proto,
+                          ', '.join(CONF.enabled_share_protocols)))
+        if snapshot_id:
+            raise exception.NotFound('Snapshot %s could not be found.'
+                                     % snapshot_id)
+        if share_network_id:
+            raise exception.NotFound('Share network %s could not be found.'
+                                     % share_network_id)
+        share_type = resolve_share_type(context, share_type)
+        specs = share_type.specs
+        if _spec_true(specs.get('driver_handles_share_servers', False)):
+            raise exception.InvalidInput(
+                reason='Share type %s requires driver_handles_share_servers; '
+                       'a share network must be given.' % share_type.name)
+        self._check_zone(context, availability_zone, specs)
+
+        share_values = dict(
+            project_id=context.project_id, user_id=context.user_id,
+            display_name=name, display_description=description, size=size,
+            share_proto=proto, is_public=is_public,
+            replication_type=specs.get('replication_type'),
+            **{cap: _spec_true(specs.get(cap, False))
+               for cap in _TYPE_CAPABILITIES})
+        instance_values = dict(status=states.CREATING,
+                               availability_zone=availability_zone,
+                               share_type_id=share_type.id,
+                               access_rules_status=states.ACCESS_ACTIVE,
+                               progress='0%')
+        share = share_db.create(context, share_values, instance_values,
+                                metadata)
+        self.scheduler_rpc.create_share_instance(
+            context, share.instance.id,
+            request_spec(context, share.instance, share_type))
+        return share
+
+    @staticmethod
+    def _check_zone(context, zone, specs):
+        if not zone:
+            return
+        if zone not in {z.name for z in service_db.zones(context)}:
+            raise exception.AvailabilityZoneNotFound(id=zone)
+        allowed = specs.get('availability_zones')
+        if allowed and zone not in [z.strip() for z in allowed.split(',')]:
+            raise exception.InvalidInput(
+                reason='Share type does not allow availability zone %s; it '
+                       'allows %s.' % (zone, allowed))
+
+    def delete(self, context, share):
+        instance = share.instance
+        if instance.status not in DELETABLE:
+            raise exception.ShareBusy(
+                reason='Share status must be one of %s, not %s.'
+                       % (', '.join(DELETABLE), instance.status))
+        self._delete(context, share, force=False)
+
+    def force_delete(self, context, share):
+        self._delete(context, share, force=True)
+
+    def _delete(self, context, share, force):
+        instance = share.instance
+        if instance.host is None:
+            # Never placed (no valid host): nothing exists on a backend.
+            share_db.destroy(context, share.id)
+            return
+        # force_delete may start from any status, deleting included.
+        sources = list(states.SHARE_INSTANCE) if force else None
+        if not share_db.transition(context, instance.id, states.DELETING,
+                                   sources=sources):
+            current = share_db.get(context, share.id).status
+            raise exception.InvalidStatusTransition(
+                resource='Share', id=share.id, current=current,
+                allowed=', '.join(DELETABLE))
+        self.share_rpc.delete_share_instance(context, instance.host,
+                                             instance.id, force=force)
+
+    def reset_status(self, context, share, status):
+        if status not in states.SHARE_RESET_STATUSES:
+            raise exception.InvalidInput(
+                reason='Invalid status %s; allowed are %s.'
+                       % (status, ', '.join(states.SHARE_RESET_STATUSES)))
+        share_db.set_status(context, share.instance.id, status)
+        LOG.info('Status of share %s reset to %s by %s', share.id, status,
+                 context.user_id)
+
+    def update(self, context, share, values):
+        return share_db.update(context, share.id, values)

@@ -1,0 +1,1 @@
+"""WSGI entry points for uwsgi, mod_wsgi or any WSGI server."""
