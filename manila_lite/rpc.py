@@ -5,6 +5,7 @@ all-in-one process uses oslo.messaging's in-process ``fake://`` transport.
 """
 
 import oslo_messaging as messaging
+import oslo_messaging.opts  # noqa: F401  (list_opts for defaults)
 from oslo_messaging.rpc import dispatcher
 
 from manila_lite import conf
@@ -29,6 +30,14 @@ class ContextSerializer(messaging.Serializer):
 
     def deserialize_context(self, ctxt):
         return ml_context.RequestContext.from_dict(ctxt)
+
+
+def set_transport_default(url):
+    """Default transport_url before oslo.messaging registers its options."""
+    for group, opts in messaging.opts.list_opts():
+        if group in (None, 'DEFAULT'):
+            CONF.register_opts(opts)
+    CONF.set_default('transport_url', url)
 
 
 def init():

@@ -1,5 +1,7 @@
 """Helpers every handler uses: context, version, body, paging, links."""
 
+import ast
+
 import jsonschema
 import webob
 from oslo_serialization import jsonutils
@@ -8,6 +10,7 @@ from oslo_utils import strutils
 from manila_lite import conf
 from manila_lite import exception
 from manila_lite import policy
+from manila_lite.api import microversion
 
 CONF = conf.CONF
 
@@ -111,3 +114,34 @@ def json_response(data, status=200):
 def accepted():
     """202 with no body, as Manila answers deletes and actions."""
     return webob.Response(status=202, content_type=None)
+
+
+def require_version(req, low, high=None):
+    """404, as Manila answers for a method absent at the request version."""
+    if not version(req).matches(low, high):
+        raise exception.VersionNotFoundForAPIMethod(
+            'The resource could not be found.')
+
+
+def check_url_name(req):
+    """``os-*`` URLs serve 2.0-2.6 and their new names 2.7+; else 404."""
+    legacy = req.environ.get('manila.legacy_path', False)
+    if legacy != (version(req) < microversion.Version('2.7')):
+        raise exception.VersionNotFoundForAPIMethod(
+            'The resource could not be found.')
+
+
+def dict_param(value, name):
+    """A dict query parameter, sent by Manila clients as a Python literal
+    (``str(dict)``) or as JSON."""
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        try:
+            parsed = jsonutils.loads(value)
+        except ValueError:
+            parsed = None
+    if not isinstance(parsed, dict):
+        raise exception.InvalidInput(
+            reason='%s must be a dictionary, not %r.' % (name, value))
+    return {str(k): str(v) for k, v in parsed.items()}

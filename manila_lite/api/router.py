@@ -46,6 +46,9 @@ ROUTES = {
         'GET': share_types.specs_show, 'PUT': share_types.specs_update,
         'DELETE': share_types.specs_delete},
     '/types/{type_id}/share_type_access': {'GET': share_types.access_list},
+    # The pre-2.7 client name of the same list; both serve every version.
+    '/types/{type_id}/os-share-type-access': {
+        'GET': share_types.access_list},
     '/services': {'GET': services.index},
     '/services/{action}': {'PUT': services.update},
     '/availability-zones': {'GET': availability_zones.index},
@@ -127,6 +130,7 @@ class RootController:
     def dispatch(self, *args, **kwargs):
         return dispatch(pecan.request)
 
+    @pecan.expose()
     def _route(self, args, request=None):
         return self.dispatch, []
 

@@ -15,6 +15,7 @@ from oslo_log import log as logging
 from manila_lite import conf
 from manila_lite import context as ml_context
 from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.api import app as api_app
 from manila_lite.cmd import common
 from manila_lite.cmd import scheduler as scheduler_cmd
@@ -33,7 +34,7 @@ def set_embedded_defaults():
     CONF.set_default('state_path', state)
     CONF.set_default('auth_strategy', 'noauth')
     CONF.set_default('default_share_type', DEFAULT_TYPE)
-    CONF.set_default('transport_url', 'fake:/')
+    rpc.set_transport_default('fake:/')
     db_options.set_defaults(CONF,
                             connection='sqlite:///$state_path/manila.sqlite')
 

@@ -35,16 +35,35 @@ def get(context, message_id):
         return message
 
 
-def get_all(context, filters, limit=None, offset=None):
+SORT_KEYS = ('id', 'project_id', 'request_id', 'resource_type',
+             'resource_id', 'action_id', 'detail_id', 'message_level',
+             'created_at', 'expires_at')
+FILTERS = ('resource_type', 'resource_id', 'action_id', 'detail_id',
+           'message_level', 'request_id')
+
+
+def get_all(context, filters, limit=None, offset=None, sort_key='created_at',
+            sort_dir='desc'):
+    """Messages of the caller's project (any project with ``all_tenants``
+    for admins); ``created_since``/``created_before`` take datetimes."""
+    if sort_key not in SORT_KEYS:
+        raise exception.InvalidInput(
+            reason="Wrong sorting key provided - '%s'." % sort_key)
+    column = getattr(Message, sort_key)
     with db_api.reader.using(context) as session:
-        query = sa.select(Message).order_by(Message.created_at.desc(),
-                                            Message.id)
+        query = sa.select(Message).order_by(
+            column.desc() if sort_dir == 'desc' else column.asc(),
+            Message.id)
         if not (context.is_admin and filters.get('all_tenants')):
             query = query.where(Message.project_id == context.project_id)
-        for key in ('resource_type', 'resource_id', 'action_id', 'detail_id',
-                    'message_level', 'request_id'):
+        for key in FILTERS:
             if key in filters:
                 query = query.where(getattr(Message, key) == filters[key])
+        if filters.get('created_since') is not None:
+            query = query.where(Message.created_at >= filters['created_since'])
+        if filters.get('created_before') is not None:
+            query = query.where(
+                Message.created_at <= filters['created_before'])
         if offset:
             query = query.offset(offset)
         if limit is not None:

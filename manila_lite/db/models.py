@@ -189,7 +189,7 @@ class Share(Base):
         return self.instance.export_locations
 
     @property
-    def metadata(self):
+    def metadata_dict(self):
         return {item.key: item.value for item in self.share_metadata}
 
 

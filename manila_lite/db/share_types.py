@@ -169,3 +169,24 @@ def names_by_id(context, type_ids):
         return dict(session.execute(
             sa.select(ShareType.id, ShareType.name)
             .where(ShareType.id.in_(list(type_ids)))).all())
+
+
+def get_all_listed(context, is_public=True):
+    """The types a list request shows, filtered on publicity as Manila does.
+
+    ``is_public`` True: public types and the private ones the caller's
+    project was given; False: private types only; None: every type the
+    caller may see.
+    """
+    with db_api.reader.using(context) as session:
+        query = _accessible(sa.select(ShareType), context).order_by(
+            ShareType.name)
+        if is_public:
+            query = query.where(sa.or_(
+                ShareType.is_public.is_(True),
+                ShareType.projects.any(
+                    models.ShareTypeProject.project_id ==
+                    context.project_id)))
+        elif is_public is not None:
+            query = query.where(ShareType.is_public.is_(False))
+        return session.scalars(query).all()

@@ -290,10 +290,14 @@ def share_type_in_use(context, share_type_id):
             Instance.share_type_id == share_type_id)))
 
 
-def set_host(context, instance_id, host):
+def set_host(context, instance_id, host, availability_zone):
+    """Record the scheduler's choice; the zone defaults to the pool's."""
     with db_api.writer.using(context) as session:
-        session.execute(sa.update(Instance).where(Instance.id == instance_id)
-                        .values(host=host, scheduled_at=timeutils.utcnow()))
+        session.execute(
+            sa.update(Instance).where(Instance.id == instance_id)
+            .values(host=host, scheduled_at=timeutils.utcnow(),
+                    availability_zone=sa.func.coalesce(
+                        Instance.availability_zone, availability_zone)))
 
 
 def instances_without_host(context):

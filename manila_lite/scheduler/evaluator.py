@@ -35,6 +35,9 @@ from manila_lite import exception
 
 MAX_EXPRESSION_LENGTH = 4096
 MAX_NESTING = 64
+# Depth of the parsed tree, bounding the recursion of the evaluation
+# (long chains such as 1+1+1+... nest without parentheses).
+MAX_TREE_DEPTH = 200
 # Results of '^' beyond this magnitude become floats (or an overflow
 # error) so that a hostile expression cannot build gigantic integers.
 _EXACT_POWER_LIMIT = 2 ** 63
@@ -105,8 +108,9 @@ def _tokenize(text):
     return tokens
 
 
-# Tree nodes are tuples whose first item names the node kind; _eval
-# dispatches on it.  Tuples keep parsed trees immutable and cacheable.
+# Tree nodes are tuples whose first item names the node kind and whose
+# tuple items are child nodes; _eval dispatches on the kind.  Tuples keep
+# parsed trees immutable and cacheable.
 
 def _is_number(value):
     return isinstance(value, (int, float))
@@ -237,14 +241,14 @@ def _eval(node, namespaces):
                       _eval(node[3], namespaces))
     if kind == 'compare':
         left = _eval(node[1], namespaces)
-        for op, operand in node[2]:
+        for op, operand in zip(node[2::2], node[3::2]):
             right = _eval(operand, namespaces)
             if not _compare(op, left, right):
                 return False
             left = right
         return True
     if kind == 'call':
-        return _call(node[1], [_eval(arg, namespaces) for arg in node[2]])
+        return _call(node[1], [_eval(arg, namespaces) for arg in node[2:]])
     raise AssertionError('unknown node %r' % (kind,))
 
 
@@ -332,8 +336,8 @@ class _Parser:
             if not op:
                 break
             self.advance()
-            chain.append((op, self.additive()))
-        return ('compare', node, tuple(chain)) if chain else node
+            chain.extend((op, self.additive()))
+        return ('compare', node) + tuple(chain) if chain else node
 
     def additive(self):
         node = self.term()
@@ -397,7 +401,7 @@ class _Parser:
             self.advance()
             args.append(self.expr())
         self.expect(')')
-        return ('call', name, tuple(args))
+        return ('call', name) + tuple(args)
 
 
 def parse(expression):
@@ -417,7 +421,22 @@ def _parse(expression):
                              % MAX_EXPRESSION_LENGTH)
     if not expression.strip():
         raise EvaluatorError(reason='expression is empty')
-    return _Parser(expression).parse()
+    tree = _Parser(expression).parse()
+    if _depth(tree) > MAX_TREE_DEPTH:
+        raise EvaluatorError(reason='expression nested too deeply')
+    return tree
+
+
+def _depth(tree):
+    """Depth of a tree, walked without recursion."""
+    deepest = 0
+    pending = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in node[1:]
+                       if isinstance(child, tuple))
+    return deepest
 
 
 def evaluate(expression, **namespaces):

@@ -82,20 +82,21 @@ def _equals(value, wanted):
     if isinstance(value, str):
         return value == wanted
     # Numbers: extra specs and query strings are always text.
-    return value == wanted or str(value) == wanted
+    try:
+        return float(value) == float(wanted)
+    except (TypeError, ValueError):
+        return False
 
 
 def match(value, requirement):
     """Whether one capability value satisfies one extra spec value."""
+    if value is None:
+        return False
     requirement = str(requirement)
     words = requirement.split()
     op = words[0] if words else None
     if op not in _OPERATORS and op not in ('<or>', '<all-in>'):
-        if value is None:
-            return False
         return _equals(value, requirement)
-    if value is None:
-        return False
     operands = words[1:]
     if op == '<or>':
         # "<or> a <or> b <or> c": any of the listed values.

@@ -50,7 +50,7 @@ def load_plugins(namespace, names, module, base):
     try:
         manager = named.NamedExtensionManager(
             namespace, names=list(names), invoke_on_load=False,
-            warn_on_missing_entrypoint=False)
+            on_missing_entrypoints_callback=lambda missing: None)
         found = {extension.name: extension.plugin for extension in manager}
     except Exception:  # a broken entry point must not hide the built-ins
         LOG.exception('Cannot load entry points of %s.', namespace)

@@ -77,6 +77,7 @@ class SchedulerManager:
                                 spec['share_id'], messages.ACTION_CREATE,
                                 messages.NO_VALID_HOST)
             return
-        share_db.set_host(context, share_instance_id, pool.name)
+        share_db.set_host(context, share_instance_id, pool.name,
+                          pool.availability_zone)
         self.share_rpc.create_share_instance(context, pool.host,
                                              share_instance_id)

@@ -42,7 +42,7 @@ class ShareDriver(abc.ABC):
         if not supported or any(not isinstance(m, bool) for m in supported):
             raise exception.InvalidDriverError(
                 reason='driver_handles_share_servers must be a bool or a '
-                       'list of bools, not %r' % (driver_handles_share_servers,))
+                       'list of bools, not %r' % (supported,))
         self.configuration = configuration
         self.backend_name = backend_name
         mode = self._conf('driver_handles_share_servers', supported[0])
@@ -413,11 +413,6 @@ class ShareDriver(abc.ABC):
                 self.driver_handles_share_servers,
             'total_capacity_gb': 'unknown',
             'free_capacity_gb': 'unknown',
-            'reserved_percentage': self._conf('reserved_share_percentage', 0),
-            'reserved_snapshot_percentage':
-                self._conf('reserved_share_from_snapshot_percentage', 0),
-            'max_over_subscription_ratio':
-                self._conf('max_over_subscription_ratio', 1.0),
             'thin_provisioning': False,
             'qos': False,
             'snapshot_support': self.snapshots_are_supported,
@@ -432,10 +427,21 @@ class ShareDriver(abc.ABC):
             'goodness_function': self.get_goodness_function(),
             'pools': [],
         }
+        stats.update(self._reservation_stats())
         stats.update(data or {})
         if not stats['pools']:
             stats['pools'] = [self._backend_wide_pool(stats)]
         self._stats = stats
+
+    def _reservation_stats(self):
+        """The configured headroom figures, reported by every pool."""
+        return {
+            'reserved_percentage': self._conf('reserved_share_percentage', 0),
+            'reserved_snapshot_percentage':
+                self._conf('reserved_share_from_snapshot_percentage', 0),
+            'max_over_subscription_ratio':
+                self._conf('max_over_subscription_ratio', 1.0),
+        }
 
     def _backend_wide_pool(self, stats):
         pool = {'pool_name': stats['share_backend_name'],

@@ -92,7 +92,7 @@ def detail(req, share, type_names):
         'share_network_id': share.share_network_id,
         'share_proto': share.share_proto,
         'export_location': paths[0] if paths else None,
-        'metadata': share.metadata,
+        'metadata': share.metadata_dict,
         'share_type': type_names.get(share.share_type_id,
                                      share.share_type_id),
         'volume_type': type_names.get(share.share_type_id,

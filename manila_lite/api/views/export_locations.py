@@ -1,0 +1,23 @@
+"""Export location views: summary in lists, timestamps on show."""
+
+from manila_lite.api import common
+from manila_lite.api.microversion import Version
+
+V2_14 = Version('2.14')
+
+
+def summary(req, location):
+    d = {'id': location.uuid, 'path': location.path}
+    if common.version(req) >= V2_14:
+        d['preferred'] = location.preferred
+    if common.context(req).is_admin:
+        d['share_instance_id'] = location.share_instance_id
+        d['is_admin_only'] = location.is_admin_only
+    return d
+
+
+def detail(req, location):
+    d = summary(req, location)
+    d['created_at'] = common.isotime(location.created_at)
+    d['updated_at'] = common.isotime(location.updated_at)
+    return d

@@ -1,0 +1,47 @@
+"""Service views: the list entry and the enable/disable answer."""
+
+from manila_lite import conf
+from manila_lite.api import common
+from manila_lite.api.microversion import Version
+from manila_lite.db import services as service_db
+
+CONF = conf.CONF
+V2_83 = Version('2.83')
+
+
+def status(service):
+    return 'disabled' if service.disabled else 'enabled'
+
+
+def state(service):
+    return 'up' if service_db.is_up(service, CONF.service_down_time) \
+        else 'down'
+
+
+def detail(req, service):
+    d = {
+        'id': service.id,
+        'binary': service.binary,
+        'host': service.host,
+        'zone': service.availability_zone,
+        'status': status(service),
+        'state': state(service),
+        'updated_at': common.isotime(service.heartbeat_at or
+                                     service.updated_at),
+    }
+    if common.version(req) >= V2_83:
+        d['disabled_reason'] = service.disabled_reason
+    return d
+
+
+def index(req, services):
+    return {'services': [detail(req, service) for service in services]}
+
+
+def update(req, service):
+    """Enable/disable answer: flat, not wrapped in a "service" key."""
+    d = {'host': service.host, 'binary': service.binary,
+         'status': status(service)}
+    if common.version(req) >= V2_83:
+        d['disabled_reason'] = service.disabled_reason
+    return d

@@ -1,0 +1,74 @@
+"""manila-lite-manage: operator commands run against the configuration.
+
+    manila-lite-manage [--config-file FILE] db sync [--version REVISION]
+    manila-lite-manage [--config-file FILE] db version
+"""
+
+import logging
+import sys
+
+from alembic import util as alembic_util
+from oslo_config import cfg
+from oslo_log import log
+
+from manila_lite import conf
+from manila_lite.db import migration
+from manila_lite import exception
+
+CONF = conf.CONF
+LOG = log.getLogger(__name__)
+
+
+def db_sync():
+    """Upgrade the database schema (to the newest revision by default)."""
+    migration.db_sync(version=CONF.category.version)
+    print('Database schema is at revision %s.' % migration.db_version())
+
+
+def db_version():
+    """Print the schema revision of the database ('None' if empty)."""
+    # Logs go to stdout by default; keep it to the revision for scripts.
+    logging.getLogger('alembic').setLevel(logging.WARNING)
+    print(migration.db_version())
+
+
+def _add_command_parsers(subparsers):
+    db = subparsers.add_parser('db', help='Database schema commands.')
+    actions = db.add_subparsers(dest='action', title='db commands')
+    actions.required = True
+    sync = actions.add_parser('sync', help=db_sync.__doc__)
+    sync.add_argument('--version', metavar='REVISION',
+                      help='Alembic revision to upgrade to (default: the '
+                           'newest).')
+    sync.set_defaults(func=db_sync)
+    version = actions.add_parser('version', help=db_version.__doc__)
+    version.set_defaults(func=db_version)
+
+
+category_opt = cfg.SubCommandOpt('category', title='Commands',
+                                 handler=_add_command_parsers)
+
+
+def main(argv=None):
+    """Parse the command line and configuration, then run the command."""
+    argv = sys.argv[1:] if argv is None else argv
+    CONF.register_cli_opt(category_opt)
+    log.register_options(CONF)
+    CONF(argv, project='manila-lite', prog='manila-lite-manage')
+    log.setup(CONF, 'manila-lite-manage')
+    try:
+        CONF.category.func()
+    except (alembic_util.CommandError, exception.ManilaLiteException) as err:
+        # An operator's mistake or a known condition: no traceback needed.
+        LOG.error('manila-lite-manage %s %s failed: %s',
+                  CONF.category.name, CONF.category.action, err)
+        return 1
+    except Exception:
+        LOG.exception('manila-lite-manage %s %s failed',
+                      CONF.category.name, CONF.category.action)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

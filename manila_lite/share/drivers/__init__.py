@@ -1,0 +1,1 @@
+"""Share drivers, loaded by the manila_lite.share.drivers stevedore alias."""

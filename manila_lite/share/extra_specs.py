@@ -1,0 +1,126 @@
+"""Standard share type extra specs: which exist, who sees them, valid values.
+
+Operators may set any extra spec on a share type; most only steer the
+scheduler. A few are part of the API contract: ``driver_handles_share_servers``
+is required on every type, some are booleans users rely on, and this set is
+the only one shown to users who are not administrators.
+"""
+
+import re
+
+from oslo_utils import strutils
+
+from manila_lite import exception
+
+DHSS = 'driver_handles_share_servers'
+SNAPSHOT_SUPPORT = 'snapshot_support'
+AVAILABILITY_ZONES = 'availability_zones'
+
+REQUIRED = (DHSS,)
+
+BOOLEAN = (
+    DHSS,
+    SNAPSHOT_SUPPORT,
+    'create_share_from_snapshot_support',
+    'revert_to_snapshot_support',
+    'mount_snapshot_support',
+    'mount_point_name_support',
+    'snapshot_inherit_share_access_support',
+)
+
+# Choice specs: key -> allowed values.
+_CHOICES = {
+    'replication_type': ('writable', 'readable', 'dr'),
+    'encryption_support': ('share', 'share_server'),
+}
+# Size limits in GiB, positive integers.
+_SIZES = ('provisioning:max_share_size', 'provisioning:min_share_size',
+          'provisioning:max_share_extend_size')
+# Free text that may be empty.
+_TEXT = ('provisioning:mount_point_prefix', 'default_qos_type')
+
+OPTIONAL = (BOOLEAN[1:] + tuple(_CHOICES) + (AVAILABILITY_ZONES,) + _SIZES +
+            _TEXT)
+
+# Shown to every user; the rest describe backends and stay with admins.
+USER_VISIBLE = REQUIRED + OPTIONAL
+
+# Optional booleans users are shown as False when a type leaves them unset
+# (from API 2.24), so they can tell how shares of the type behave.
+INFERRED_FALSE = (
+    SNAPSHOT_SUPPORT,
+    'create_share_from_snapshot_support',
+    'revert_to_snapshot_support',
+    'mount_snapshot_support',
+)
+
+_IS_BOOL = re.compile(r'^<is>\s*(true|false)$', re.IGNORECASE)
+
+
+def _boolean(value):
+    """True/False for 'true', '<is> False', ... and None otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    found = _IS_BOOL.match(text)
+    if found:
+        text = found.group(1)
+    try:
+        return strutils.bool_from_string(text, strict=True)
+    except ValueError:
+        return None
+
+
+def _positive_int(value):
+    try:
+        return int(str(value)) >= 1
+    except ValueError:
+        return False
+
+
+def _valid(key, value):
+    if key in BOOLEAN:
+        return _boolean(value) is not None
+    if key in _CHOICES:
+        return value in _CHOICES[key]
+    if key == AVAILABILITY_ZONES:
+        return all(zone.strip() for zone in str(value).split(','))
+    if key in _SIZES:
+        return _positive_int(value)
+    if key in _TEXT:
+        return isinstance(value, str) and len(value) < 256
+    return True
+
+
+def validate(specs, require_all=True):
+    """400 for a missing required spec or a bad value of a standard one.
+
+    Returns the specs as stored: values as text, zone lists without
+    blanks around the commas.
+    """
+    if require_all:
+        missing = [key for key in REQUIRED if key not in specs]
+        if missing:
+            raise exception.InvalidShareType(
+                reason="Required extra specs '%s' not specified."
+                       % ','.join(missing))
+    for key, value in specs.items():
+        if not _valid(key, value):
+            raise exception.InvalidShareType(
+                reason='Invalid extra_spec: %s: %s' % (key, value))
+    return {key: _stored(key, value) for key, value in specs.items()}
+
+
+def _stored(key, value):
+    if key == AVAILABILITY_ZONES:
+        return ','.join(z.strip() for z in str(value).split(',') if z)
+    return str(value)
+
+
+def required(specs):
+    return {key: specs[key] for key in REQUIRED if key in specs}
+
+
+def user_visible(specs):
+    return {key: value for key, value in specs.items()
+            if key in USER_VISIBLE}

@@ -1,0 +1,1 @@
+"""Tests against real services: databases, message queues, the API."""

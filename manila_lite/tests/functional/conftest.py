@@ -1,0 +1,133 @@
+"""Fixtures starting real manila-lite deployments for the functional tests.
+
+* ``all_in_one``: one manila-lite-all process (SQLite, in-process
+  messaging, noauth), started once per test worker.
+* ``mysql_deployment`` / ``postgres_deployment``: manila-lite-api,
+  -scheduler and -share as separate processes on a throwaway database
+  and RabbitMQ virtual host, once per test worker; ``split_deployment``
+  is either, ``deployment`` any of the three.
+* ``split_deployment_factory``: a fresh split deployment with the backend
+  options a test needs (the restart tests use it), torn down after it.
+
+Every test acts in a project of its own (``project``), so tests sharing a
+deployment -- and its quotas -- never count each other's shares.
+
+Under xdist the tests using one split deployment go to one worker (the
+deployment starts once, not once per worker): ``--dist load`` is turned
+into ``--dist loadgroup`` and those tests carry an ``xdist_group`` mark.
+"""
+
+import contextlib
+import uuid
+
+import pytest
+
+from manila_lite.tests.functional import deployment as deploy
+from manila_lite.tests.functional import services
+
+# Share names the fake backends fail to create (fake_fail_share_names).
+FAIL_NAME = 'doomed-share'
+DATABASES = {'mysql': services.require_mysql,
+             'postgres': services.require_postgres}
+
+
+def pytest_configure(config):
+    if getattr(config.option, 'dist', None) == 'load':
+        config.option.dist = 'loadgroup'
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report ends with the logs of its daemons."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and call.when == 'call':
+        for name, value in getattr(item, 'funcargs', {}).items():
+            if isinstance(value, deploy.Deployment):
+                report.sections.append(('manila-lite logs (%s)' % name,
+                                        value.log_tails()))
+
+
+@contextlib.contextmanager
+def _running(deployment):
+    try:
+        deployment.start()
+        yield deployment
+    finally:
+        deployment.stop()
+
+
+@contextlib.contextmanager
+def _split(tmp_path_factory, database, backends=None, name=None):
+    database_server = DATABASES[database]()
+    rabbit = services.require_rabbit()
+    name = name or '%s-%s' % (database, uuid.uuid4().hex[:8])
+    workdir = tmp_path_factory.mktemp(name)
+    with services.throwaway_database(database_server) as db_url, \
+            services.throwaway_vhost(rabbit) as transport_url:
+        deployment = deploy.split(workdir, db_url, transport_url, name,
+                                  backends=backends,
+                                  fail_share_names=[FAIL_NAME])
+        deployment.manage('db', 'sync')
+        with _running(deployment):
+            deploy.ensure_default_share_type(deployment)
+            yield deployment
+
+
+@pytest.fixture(scope='session')
+def all_in_one(tmp_path_factory):
+    deployment = deploy.all_in_one(tmp_path_factory.mktemp('all-in-one'),
+                                   fail_share_names=[FAIL_NAME])
+    with _running(deployment):
+        yield deployment
+
+
+@pytest.fixture(scope='session')
+def mysql_deployment(tmp_path_factory):
+    with _split(tmp_path_factory, 'mysql') as deployment:
+        yield deployment
+
+
+@pytest.fixture(scope='session')
+def postgres_deployment(tmp_path_factory):
+    with _split(tmp_path_factory, 'postgres') as deployment:
+        yield deployment
+
+
+def _grouped(*names):
+    return [pytest.param(name, marks=pytest.mark.xdist_group(name), id=name)
+            for name in names]
+
+
+@pytest.fixture(params=_grouped('mysql', 'postgres'))
+def split_deployment(request):
+    return request.getfixturevalue('%s_deployment' % request.param)
+
+
+@pytest.fixture(params=[pytest.param('all_in_one', id='all_in_one')]
+                + _grouped('mysql', 'postgres'))
+def deployment(request):
+    if request.param == 'all_in_one':
+        return request.getfixturevalue('all_in_one')
+    return request.getfixturevalue('%s_deployment' % request.param)
+
+
+@pytest.fixture
+def split_deployment_factory(tmp_path_factory):
+    """Start split deployments with custom backends; stop them after."""
+    with contextlib.ExitStack() as stack:
+        def start(database='mysql', backends=None):
+            return stack.enter_context(
+                _split(tmp_path_factory, database, backends))
+        yield start
+
+
+@pytest.fixture
+def project():
+    """A project of the test's own: its quotas and usage are the test's."""
+    return 'project-%s' % uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def manila(deployment, project):
+    return deployment.manila(project=project)

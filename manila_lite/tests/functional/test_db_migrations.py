@@ -1,0 +1,139 @@
+"""The migrations on MariaDB and PostgreSQL, each test on a fresh database.
+
+A deployment runs ``manila-lite-manage db sync`` and expects exactly
+models.py's schema, again and again, even when several nodes run it at
+once. SQLite joins the concurrency test: its lock is a file lock.
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+from alembic import command
+import pytest
+import sqlalchemy as sa
+
+import manila_lite
+from manila_lite.db import migration
+from manila_lite.tests.functional import services
+
+SERVERS = {'mysql': services.require_mysql,
+           'postgres': services.require_postgres}
+
+
+@pytest.fixture(params=sorted(SERVERS))
+def database_url(request):
+    with services.throwaway_database(SERVERS[request.param]()) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+def test_sync_creates_the_modelled_schema(engine):
+    assert migration.db_version(engine=engine) is None
+    migration.db_sync(engine=engine)
+    assert migration.db_version(engine=engine) == migration.head_revision()
+    with engine.connect() as connection:
+        assert migration.schema_differences(connection) == []
+
+
+def test_sync_again_changes_nothing(engine):
+    migration.db_sync(engine=engine)
+    migration.db_sync(engine=engine)
+    assert migration.db_version(engine=engine) == migration.head_revision()
+    with engine.connect() as connection:
+        assert migration.schema_differences(connection) == []
+
+
+def test_tables_are_innodb_utf8mb4_on_mysql(engine):
+    if engine.dialect.name != 'mysql':
+        pytest.skip('MySQL/MariaDB table options only')
+    migration.db_sync(engine=engine)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            'SELECT table_name, engine, table_collation '
+            'FROM information_schema.tables WHERE table_schema = DATABASE()'
+        )).all()
+    assert rows
+    for name, storage_engine, collation in rows:
+        assert storage_engine == 'InnoDB', name
+        assert collation.startswith('utf8mb4_'), name
+
+
+def test_downgrade_to_base_leaves_only_the_version_table(engine):
+    migration.db_sync(engine=engine)
+    with engine.connect() as connection:
+        command.downgrade(migration.alembic_config(connection), 'base')
+        connection.commit()
+    assert sa.inspect(engine).get_table_names() == ['alembic_version']
+
+
+# Each child process says it is ready, waits for the go file, then syncs;
+# so the runs start together instead of one after the other's imports.
+_SYNC_CHILD = '''
+import os, sys, time
+import sqlalchemy as sa
+from manila_lite.db import migration
+url, ready, go = sys.argv[1:]
+engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+open(ready, 'w').close()
+while not os.path.exists(go):
+    time.sleep(0.005)
+migration.db_sync(engine=engine)
+'''
+
+
+def _sync_concurrently(url, workdir, runs=3):
+    """Run db_sync in ``runs`` processes at once; their exit codes."""
+    env = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(manila_lite.__file__))
+    env['PYTHONPATH'] = os.pathsep.join(
+        filter(None, [root, env.get('PYTHONPATH')]))
+    go = workdir / 'go'
+    ready = [workdir / ('ready-%d' % index) for index in range(runs)]
+    children = [subprocess.Popen(
+        [sys.executable, '-c', _SYNC_CHILD, url, str(path), str(go)],
+        env=env, stderr=subprocess.PIPE, text=True) for path in ready]
+    try:
+        deadline = time.monotonic() + 60
+        while not all(path.exists() for path in ready):
+            assert time.monotonic() < deadline, 'children did not start'
+            assert all(child.poll() is None for child in children), [
+                child.stderr.read() for child in children]
+            time.sleep(0.01)
+        go.touch()
+        results = [(child.wait(timeout=120), child.stderr.read())
+                   for child in children]
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+    return results
+
+
+@pytest.fixture(params=['sqlite'] + sorted(SERVERS))
+def any_database_url(request, tmp_path):
+    if request.param == 'sqlite':
+        yield 'sqlite:///%s' % (tmp_path / 'manila.sqlite')
+        return
+    with services.throwaway_database(SERVERS[request.param]()) as url:
+        yield url
+
+
+def test_concurrent_syncs_all_succeed(any_database_url, tmp_path):
+    results = _sync_concurrently(any_database_url, tmp_path)
+    assert [code for code, _stderr in results] == [0] * len(results), results
+    engine = sa.create_engine(any_database_url, poolclass=sa.pool.NullPool)
+    try:
+        assert migration.db_version(engine=engine) == (
+            migration.head_revision())
+        with engine.connect() as connection:
+            assert migration.schema_differences(connection) == []
+    finally:
+        engine.dispose()

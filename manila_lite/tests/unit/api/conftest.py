@@ -1,0 +1,168 @@
+"""The real WSGI app on a throwaway SQLite database, and a small client.
+
+The oslo.db engine facade is global to the process and starts once, so
+the database is set up once per test session (per xdist worker, each of
+which is its own process) and its tables are emptied after every test.
+The scheduler manager serves RPC on oslo.messaging's in-process fake://
+transport, with two backends' capabilities fed in directly.
+"""
+
+import sqlalchemy as sa
+from oslo_messaging import opts as messaging_opts
+import pytest
+import webtest
+
+from manila_lite import conf
+from manila_lite import context as ml_context
+from manila_lite import rpc
+from manila_lite.api import app as api_app
+from manila_lite.api.handlers import scheduler_stats
+from manila_lite.api import microversion
+from manila_lite.db import api as db_api
+from manila_lite.db import models
+
+CONF = conf.CONF
+
+# Noauth identities: project ids look like Keystone's (hex UUIDs), as the
+# share type access API insists.
+ADMIN_PROJECT = 'ad000000000000000000000000000000'
+PROJECT = 'b0000000000000000000000000000001'
+OTHER_PROJECT = 'c0000000000000000000000000000002'
+
+POOL_CAPABILITIES = {
+    'hostA@alpha': {
+        'share_backend_name': 'ALPHA', 'vendor_name': 'Test',
+        'driver_version': '1.0', 'storage_protocol': 'NFS_CIFS',
+        'driver_handles_share_servers': False, 'snapshot_support': True,
+        'pools': [
+            {'pool_name': 'gold', 'total_capacity_gb': 100,
+             'free_capacity_gb': 80, 'thin_provisioning': True},
+            {'pool_name': 'silver', 'total_capacity_gb': 50,
+             'free_capacity_gb': 50, 'snapshot_support': False},
+        ],
+    },
+    'hostB@beta': {
+        'share_backend_name': 'BETA', 'vendor_name': 'Test',
+        'driver_version': '1.0', 'storage_protocol': 'CEPHFS',
+        'driver_handles_share_servers': True, 'snapshot_support': False,
+        'pools': [{'pool_name': 'bronze', 'total_capacity_gb': 10,
+                   'free_capacity_gb': 10}],
+    },
+}
+
+
+def _create_schema():
+    try:
+        from manila_lite.db import migration
+    except ImportError:
+        migration = None
+    if migration is not None and hasattr(migration, 'db_sync'):
+        migration.db_sync()
+    else:
+        models.Base.metadata.create_all(db_api.get_engine())
+
+
+@pytest.fixture(scope='session')
+def database(tmp_path_factory):
+    path = tmp_path_factory.mktemp('db') / 'manila.sqlite'
+    CONF.set_override('connection', 'sqlite:///%s' % path, group='database')
+    CONF.set_override('state_path', str(path.parent))
+    db_api.configure()
+    _create_schema()
+    return db_api.get_engine()
+
+
+def _start_scheduler():
+    """The scheduler manager's RPC server, or None if it cannot start."""
+    from manila_lite.scheduler import manager as scheduler_manager
+    for group, opts in messaging_opts.list_opts():
+        if group in (None, 'DEFAULT'):
+            CONF.register_opts(opts)
+    CONF.set_override('transport_url', 'fake:/')
+    CONF.set_override('rpc_response_timeout', 10)
+    manager = scheduler_manager.SchedulerManager()
+    ctx = ml_context.get_admin_context()
+    for host, capabilities in POOL_CAPABILITIES.items():
+        manager.update_service_capabilities(ctx, host, capabilities, 'nova')
+    server = rpc.get_server(CONF.scheduler_topic, 'unit-test-scheduler',
+                            [manager])
+    server.start()
+    return server
+
+
+@pytest.fixture(scope='session')
+def scheduler(database):
+    server = _start_scheduler()
+    yield server
+    server.stop()
+    server.wait()
+    scheduler_stats._RPC = None
+    rpc.cleanup()
+
+
+@pytest.fixture
+def api(database):
+    CONF.set_override('auth_strategy', 'noauth')
+    yield Client(webtest.TestApp(api_app.build_app()))
+    CONF.clear_override('auth_strategy')
+    CONF.clear_override('default_share_type')
+    CONF.clear_override('service_down_time')
+    with database.begin() as connection:
+        for table in reversed(models.Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def admin_ctx():
+    return ml_context.RequestContext(user_id='admin', project_id=ADMIN_PROJECT,
+                                     roles=['admin', 'member', 'reader'])
+
+
+class Client:
+    """Requests as an admin or a project member, at a microversion."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def request(self, method, path, version=None, body=None, role='admin',
+                project=None, status='*', headers=None):
+        headers = dict(headers or {})
+        if role == 'admin':
+            project = project or ADMIN_PROJECT
+        else:
+            project = project or PROJECT
+            headers['X-Roles'] = 'member,reader'
+        headers['X-Auth-Token'] = '%s-user:%s' % (role, project)
+        if version is not None:
+            headers[microversion.HEADER] = version
+        kwargs = {'headers': headers, 'status': status, 'expect_errors': True}
+        if body is not None:
+            return getattr(self.app, method.lower() + '_json')(
+                '/v2' + path, body, **kwargs)
+        return self.app.request('/v2' + path, method=method.upper(),
+                                **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request('GET', path, **kwargs)
+
+    def post(self, path, body, **kwargs):
+        return self.request('POST', path, body=body, **kwargs)
+
+    def put(self, path, body, **kwargs):
+        return self.request('PUT', path, body=body, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request('DELETE', path, **kwargs)
+
+
+def fault(response):
+    """(fault name, message) of a Manila error body."""
+    ((name, detail),) = response.json.items()
+    assert detail['code'] == response.status_int
+    return name, detail['message']
+
+
+def table_count(engine, model):
+    with engine.connect() as connection:
+        return connection.scalar(sa.select(sa.func.count()).select_from(
+            model.__table__))
