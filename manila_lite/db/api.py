@@ -5,6 +5,8 @@ use, and every query module opens its transaction with ``reader`` or
 ``writer`` on the request context.
 """
 
+import os
+
 import sqlalchemy as sa
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
@@ -23,6 +25,13 @@ writer = _facade.writer
 
 def configure():
     """Open the engine from [database] options; call once at start-up."""
+    url = sa.engine.make_url(CONF.database.connection)
+    if url.get_backend_name() == 'sqlite' and url.database and \
+            url.database != ':memory:' and not url.database.startswith(
+                'file:'):
+        # A new node's state_path may not exist yet.
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)),
+                    exist_ok=True)
     engine = get_engine()
     if engine.dialect.name == 'sqlite':
         _tune_sqlite(engine)

@@ -74,7 +74,7 @@ class ShareType(Base):
         back_populates='share_type', cascade='all, delete-orphan',
         lazy='selectin')
     projects: orm.Mapped[list['ShareTypeProject']] = orm.relationship(
-        cascade='all, delete-orphan', lazy='noload')
+        cascade='all, delete-orphan')
 
     @property
     def specs(self):
@@ -237,8 +237,6 @@ class ShareInstance(Base):
 
     share: orm.Mapped[Share] = orm.relationship(back_populates='instance',
                                                 lazy='raise')
-    share_type: orm.Mapped[ShareType | None] = orm.relationship(
-        lazy='noload')
     export_locations: orm.Mapped[list['ExportLocation']] = orm.relationship(
         cascade='all, delete-orphan', lazy='selectin',
         order_by='ExportLocation.id')

@@ -242,8 +242,7 @@ def _replace_export_locations(session, instance_id, export_locations):
 def destroy(context, share_id):
     """Delete a share and give its quota back, in one transaction."""
     with db_api.writer.using(context) as session:
-        share = session.get(Share, share_id,
-                            options=[orm.noload(Share.share_metadata)])
+        share = session.get(Share, share_id)
         if share is None:
             return False
         quotas.consume(session, share.project_id, share.user_id,

@@ -26,12 +26,10 @@ def _scope(req):
     user_id = params.get('user_id') or ''
     share_type = params.get('share_type') or ''
     if share_type and common.version(req) < Version('2.39'):
-        raise exception.InvalidInput(
-            reason="'share_type' quotas need API microversion 2.39 or "
+        raise exception.Invalid("'share_type' quotas need API microversion 2.39 or "
                    "later.")
     if user_id and share_type:
-        raise exception.InvalidInput(
-            reason="'user_id' and 'share_type' values are mutually "
+        raise exception.Invalid("'user_id' and 'share_type' values are mutually "
                    "exclusive")
     if not share_type:
         return user_id, ''
@@ -77,7 +75,7 @@ def defaults(req, project_id):
 
 
 def _bad(reason):
-    return exception.InvalidInput(reason=reason)
+    return exception.Invalid(reason)
 
 
 def _limit(key, value):

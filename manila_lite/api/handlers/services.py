@@ -37,13 +37,11 @@ def update(req, action):
     reason = None
     if action == 'disable' and data.get('disabled_reason'):
         if common.version(req) < Version('2.83'):
-            raise exception.InvalidInput(
-                reason="'disabled_reason' needs API microversion 2.83 or "
+            raise exception.Invalid("'disabled_reason' needs API microversion 2.83 or "
                        "later.")
         reason = data['disabled_reason'].strip()
         if not 1 <= len(reason) <= 255:
-            raise exception.InvalidInput(
-                reason='Disabled reason contains invalid characters or is '
+            raise exception.Invalid('Disabled reason contains invalid characters or is '
                        'too long')
     service = service_db.set_disabled(common.context(req), data['host'],
                                       data['binary'], action == 'disable',

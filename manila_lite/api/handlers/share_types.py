@@ -23,8 +23,7 @@ def _is_public_filter(value):
     try:
         return common.bool_param(value, 'is_public')
     except exception.InvalidInput:
-        raise exception.InvalidInput(
-            reason='Invalid is_public filter [%s]' % value)
+        raise exception.Invalid('Invalid is_public filter [%s]' % value)
 
 
 def _matches(share_type, wanted):
@@ -49,8 +48,7 @@ def index(req):
     wanted = None
     if req.GET.get('extra_specs'):
         if common.version(req) < Version('2.43'):
-            raise exception.InvalidInput(
-                reason="Filter by 'extra_specs' needs API microversion 2.43 "
+            raise exception.Invalid("Filter by 'extra_specs' needs API microversion 2.43 "
                        "or later.")
         wanted = common.dict_param(req.GET['extra_specs'], 'extra_specs')
     types = type_db.get_all_listed(ctx, is_public)
@@ -91,8 +89,7 @@ def create(req):
     version = common.version(req)
     data = _unwrap(common.body(req, schema.create))
     if data.get('description') and version < Version('2.41'):
-        raise exception.InvalidInput(
-            reason="'description' needs API microversion 2.41 or later.")
+        raise exception.Invalid("'description' needs API microversion 2.41 or later.")
     specs = dict(data.get('extra_specs') or {})
     if version < Version('2.24'):
         # Snapshots were assumed possible before they became optional.
@@ -117,8 +114,7 @@ def update(req, type_id):
     name = data.get('name')
     if name is not None:
         if not name.strip():
-            raise exception.InvalidInput(
-                reason='Share type name cannot be empty.')
+            raise exception.Invalid('Share type name cannot be empty.')
         values['name'] = name
     if data.get('description') is not None:
         values['description'] = data['description'] or None
@@ -127,8 +123,7 @@ def update(req, type_id):
             data['share_type_access:is_public'],
             'share_type_access:is_public')
     if not values:
-        raise exception.InvalidInput(
-            reason='Specify share type name, description, '
+        raise exception.Invalid('Specify share type name, description, '
                    'share_type_access:is_public or a combination thereof.')
     type_db.update(ctx, type_id, values)
     return views.show(req, type_db.get(ctx, type_id))
@@ -173,8 +168,7 @@ def _remove_project(req, type_id, args):
 def _project(args):
     project = args['project']
     if not uuidutils.is_uuid_like(project):
-        raise exception.InvalidInput(
-            reason='Bad project format: project is not in proper format '
+        raise exception.Invalid('Bad project format: project is not in proper format '
                    '(%s)' % project)
     return project
 
@@ -189,8 +183,7 @@ def action(req, type_id):
     data = common.body(req, schema.action)
     name, args = next(iter(data.items()))
     if name not in ACTIONS:
-        raise exception.InvalidInput(
-            reason='There is no such action: %s' % name)
+        raise exception.Invalid('There is no such action: %s' % name)
     ACTIONS[name](req, type_id, args)
     return common.accepted()
 
@@ -240,7 +233,7 @@ def specs_update(req, type_id, key):
     data = common.body(req, schema.specs_update)
     type_db.get(ctx, type_id)
     if key not in data:
-        raise exception.InvalidInput(reason='Request body and URI mismatch')
+        raise exception.Invalid('Request body and URI mismatch')
     specs = extra_specs.validate(data, require_all=False)
     type_db.set_extra_specs(ctx, type_id, specs)
     return specs

@@ -1,7 +1,7 @@
 """Request bodies of the share types and extra specs API."""
 
 _BOOL = {'type': ['boolean', 'string'],
-         'pattern': '^(?i)(true|false|1|0|yes|no|on|off|t|f|y|n)$'}
+         'pattern': '(?i)^(true|false|1|0|yes|no|on|off|t|f|y|n)$'}
 _NAME = {'type': 'string', 'minLength': 1, 'maxLength': 255}
 _DESCRIPTION = {'type': ['string', 'null'], 'maxLength': 255}
 

@@ -44,6 +44,10 @@ def executable(name):
     return beside if os.path.exists(beside) else (shutil.which(name) or name)
 
 
+class DaemonDied(Exception):
+    """No use waiting any longer: a daemon is gone."""
+
+
 def wait_for(predicate, timeout, interval=0.25, message='condition'):
     """Poll ``predicate`` until it returns something true; return that."""
     deadline = time.monotonic() + timeout
@@ -53,6 +57,8 @@ def wait_for(predicate, timeout, interval=0.25, message='condition'):
             result = predicate()
             if result:
                 return result
+        except DaemonDied:
+            raise
         except Exception as err:  # the thing polled may not be up yet
             last_error = err
         if time.monotonic() >= deadline:
@@ -210,7 +216,7 @@ class Deployment:
     def check_alive(self):
         dead = [n for n, d in self.daemons.items() if not d.running]
         if dead:
-            raise RuntimeError('manila-lite daemon(s) %s died:\n%s' % (
+            raise DaemonDied('manila-lite daemon(s) %s died:\n%s' % (
                 ', '.join(dead), self.log_tails(dead)))
 
     def log_tails(self, names=None):
@@ -236,6 +242,8 @@ class Deployment:
                      timeout, interval=0.5,
                      message='%d pools in the scheduler'
                              % self.expected_pools)
+        except DaemonDied:
+            raise
         except Exception as err:
             raise RuntimeError('%s\n%s' % (err, self.log_tails())) from err
 

@@ -51,15 +51,15 @@ def test_sync_again_changes_nothing(engine):
         assert migration.schema_differences(connection) == []
 
 
-def test_tables_are_innodb_utf8mb4_on_mysql(engine):
-    if engine.dialect.name != 'mysql':
-        pytest.skip('MySQL/MariaDB table options only')
-    migration.db_sync(engine=engine)
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            'SELECT table_name, engine, table_collation '
-            'FROM information_schema.tables WHERE table_schema = DATABASE()'
-        )).all()
+def test_tables_are_innodb_utf8mb4_on_mysql():
+    with services.throwaway_database(services.require_mysql()) as url:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        migration.db_sync(engine=engine)
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                'SELECT table_name, engine, table_collation FROM '
+                'information_schema.tables WHERE table_schema = DATABASE()'
+            )).all()
     assert rows
     for name, storage_engine, collation in rows:
         assert storage_engine == 'InnoDB', name

@@ -64,6 +64,10 @@ def _create_schema():
 
 @pytest.fixture(scope='session')
 def database(tmp_path_factory):
+    # Parsed with no files, so no operator config leaks in; oslo.policy
+    # needs a parsed configuration.
+    CONF([], project='manila-lite', default_config_files=[],
+         default_config_dirs=[])
     path = tmp_path_factory.mktemp('db') / 'manila.sqlite'
     CONF.set_override('connection', 'sqlite:///%s' % path, group='database')
     CONF.set_override('state_path', str(path.parent))

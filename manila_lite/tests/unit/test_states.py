@@ -1,0 +1,57 @@
+"""The share instance state machine and its atomic application."""
+
+import pytest
+
+from manila_lite import context as ml_context
+from manila_lite import exception
+from manila_lite import states
+from manila_lite.db import share_types as type_db
+from manila_lite.db import shares as share_db
+
+
+@pytest.mark.parametrize('current,target,allowed', [
+    (states.CREATING, states.AVAILABLE, True),
+    (states.CREATING, states.ERROR, True),
+    (states.CREATING, states.DELETING, False),
+    (states.AVAILABLE, states.DELETING, True),
+    (states.AVAILABLE, states.CREATING, False),
+    (states.ERROR, states.DELETING, True),
+    (states.DELETING, states.ERROR_DELETING, True),
+    (states.DELETING, states.AVAILABLE, False),
+    (states.ERROR_DELETING, states.DELETING, True),
+])
+def test_transition_table(current, target, allowed):
+    if allowed:
+        states.check(states.SHARE_INSTANCE, 'Share', 'x', current, target)
+    else:
+        with pytest.raises(exception.InvalidStatusTransition) as err:
+            states.check(states.SHARE_INSTANCE, 'Share', 'x', current,
+                         target)
+        assert err.value.code == 409
+        assert current in str(err.value)
+
+
+def test_sources_are_derived_from_the_table():
+    assert states.sources(states.SHARE_INSTANCE, states.DELETING) == sorted(
+        [states.AVAILABLE, states.ERROR, states.ERROR_DELETING])
+
+
+def test_transition_is_conditional_on_current_status(clean_database):
+    admin = ml_context.get_admin_context()
+    share_type = type_db.create(admin, 't', {
+        'driver_handles_share_servers': 'False'})
+    share = share_db.create(
+        admin, dict(project_id='p', user_id='u', size=1, share_proto='NFS'),
+        dict(status=states.CREATING, share_type_id=share_type.id))
+    instance_id = share.instance.id
+    # creating -> deleting is not in the table: refused, status unchanged.
+    assert not share_db.transition(admin, instance_id, states.DELETING)
+    assert share_db.get(admin, share.id).status == states.CREATING
+    assert share_db.finish_create(admin, instance_id, [{'path': '10.0.0.1:/x'}])
+    # A second completion (a retried create) changes nothing.
+    assert not share_db.finish_create(admin, instance_id, [{'path': '10.0.0.2:/y'}])
+    share = share_db.get(admin, share.id)
+    assert share.status == states.AVAILABLE
+    assert [loc.path for loc in share.export_locations] == ['10.0.0.1:/x']
+    assert share_db.transition(admin, instance_id, states.DELETING)
+    assert not share_db.transition(admin, instance_id, states.DELETING)
