@@ -20,7 +20,8 @@ def _time_filter(params, name):
     try:
         return timeutils.normalize_time(timeutils.parse_isotime(params[name]))
     except ValueError:
-        raise exception.Invalid('Invalid value specified for the query key: %s' % name)
+        raise exception.Invalid(
+            'Invalid value specified for the query key: %s' % name)
 
 
 def index(req):

@@ -26,11 +26,11 @@ def _scope(req):
     user_id = params.get('user_id') or ''
     share_type = params.get('share_type') or ''
     if share_type and common.version(req) < Version('2.39'):
-        raise exception.Invalid("'share_type' quotas need API microversion 2.39 or "
-                   "later.")
+        raise exception.Invalid(
+            "'share_type' quotas need API microversion 2.39 or later.")
     if user_id and share_type:
-        raise exception.Invalid("'user_id' and 'share_type' values are mutually "
-                   "exclusive")
+        raise exception.Invalid(
+            "'user_id' and 'share_type' values are mutually exclusive")
     if not share_type:
         return user_id, ''
     try:

@@ -54,8 +54,8 @@ def _wanted(req):
         try:
             regexes[field] = re.compile(value)
         except re.error as err:
-            raise exception.Invalid('%s is not a valid regular expression: %s'
-                       % (key, err))
+            raise exception.Invalid(
+                '%s is not a valid regular expression: %s' % (key, err))
     specs = sched_filters.scheduling_extra_specs(
         {'share_type': {'extra_specs': specs}})
     return regexes, specs

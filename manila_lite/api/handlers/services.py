@@ -37,12 +37,12 @@ def update(req, action):
     reason = None
     if action == 'disable' and data.get('disabled_reason'):
         if common.version(req) < Version('2.83'):
-            raise exception.Invalid("'disabled_reason' needs API microversion 2.83 or "
-                       "later.")
+            raise exception.Invalid(
+                "'disabled_reason' needs API microversion 2.83 or later.")
         reason = data['disabled_reason'].strip()
         if not 1 <= len(reason) <= 255:
-            raise exception.Invalid('Disabled reason contains invalid characters or is '
-                       'too long')
+            raise exception.Invalid(
+                'Disabled reason contains invalid characters or is too long')
     service = service_db.set_disabled(common.context(req), data['host'],
                                       data['binary'], action == 'disable',
                                       reason)

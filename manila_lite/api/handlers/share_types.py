@@ -48,8 +48,9 @@ def index(req):
     wanted = None
     if req.GET.get('extra_specs'):
         if common.version(req) < Version('2.43'):
-            raise exception.Invalid("Filter by 'extra_specs' needs API microversion 2.43 "
-                       "or later.")
+            raise exception.Invalid(
+                "Filter by 'extra_specs' needs API microversion 2.43 or "
+                "later.")
         wanted = common.dict_param(req.GET['extra_specs'], 'extra_specs')
     types = type_db.get_all_listed(ctx, is_public)
     if wanted:
@@ -89,7 +90,8 @@ def create(req):
     version = common.version(req)
     data = _unwrap(common.body(req, schema.create))
     if data.get('description') and version < Version('2.41'):
-        raise exception.Invalid("'description' needs API microversion 2.41 or later.")
+        raise exception.Invalid(
+            "'description' needs API microversion 2.41 or later.")
     specs = dict(data.get('extra_specs') or {})
     if version < Version('2.24'):
         # Snapshots were assumed possible before they became optional.
@@ -123,8 +125,9 @@ def update(req, type_id):
             data['share_type_access:is_public'],
             'share_type_access:is_public')
     if not values:
-        raise exception.Invalid('Specify share type name, description, '
-                   'share_type_access:is_public or a combination thereof.')
+        raise exception.Invalid(
+            'Specify share type name, description, '
+            'share_type_access:is_public or a combination thereof.')
     type_db.update(ctx, type_id, values)
     return views.show(req, type_db.get(ctx, type_id))
 
@@ -168,8 +171,9 @@ def _remove_project(req, type_id, args):
 def _project(args):
     project = args['project']
     if not uuidutils.is_uuid_like(project):
-        raise exception.Invalid('Bad project format: project is not in proper format '
-                   '(%s)' % project)
+        raise exception.Invalid(
+            'Bad project format: project is not in proper format (%s)'
+            % project)
     return project
 
 
