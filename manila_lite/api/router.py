@@ -126,7 +126,7 @@ class _Unroutable(Exception):
 class RootController:
     """Pecan root: every request goes through ``_route`` to ``dispatch``."""
 
-    @pecan.expose(content_type=None, generic=False)
+    @pecan.expose(content_type='application/json', generic=False)
     def dispatch(self, *args, **kwargs):
         return dispatch(pecan.request)
 
@@ -143,7 +143,7 @@ def dispatch(req):
     if path is None:
         return faults.fault_response(404, 'The resource could not be found.')
     if path == '/':
-        return versions.v2(req)
+        return common.json_response(versions.v2(req))
     try:
         handler, params = match(path, req.method)
     except _Unroutable as err:

@@ -1,4 +1,4 @@
-"""All configuration options, registered on import so every module sees them."""
+"""All configuration options, registered on import for every module."""
 
 from oslo_config import cfg
 

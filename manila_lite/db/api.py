@@ -38,7 +38,14 @@ def configure():
 
 
 def _tune_sqlite(engine):
-    """WAL lets readers proceed while the share manager writes."""
+    """WAL lets readers proceed while the share manager writes.
+
+    Transactions start with BEGIN IMMEDIATE: a deferred transaction that
+    reads, then writes after another thread committed, gets "database is
+    locked" at once (SQLite cannot upgrade its stale snapshot, and the busy
+    timeout does not apply). Taking the write lock up front makes
+    concurrent transactions wait their turn instead.
+    """
     @sa.event.listens_for(engine, 'connect')
     def _on_connect(dbapi_conn, _record):
         cursor = dbapi_conn.cursor()
@@ -47,6 +54,20 @@ def _tune_sqlite(engine):
         cursor.execute('PRAGMA foreign_keys=ON')
         cursor.execute('PRAGMA busy_timeout=30000')
         cursor.close()
+
+    # oslo.db sends its own deferred BEGIN on SQLite (SQLAlchemy ignores
+    # insert=True for connection events, so ours cannot simply go first):
+    # take its hook out and send BEGIN IMMEDIATE the same way, keeping its
+    # conn.info flag, which its commit/rollback hooks clear.
+    for listener in list(engine.dispatch.begin):
+        if getattr(listener, '__name__', None) == '_sqlite_emit_begin':
+            sa.event.remove(engine, 'begin', listener)
+
+    @sa.event.listens_for(engine, 'begin')
+    def _on_begin(connection):
+        if 'in_transaction' not in connection.info:
+            connection.exec_driver_sql('BEGIN IMMEDIATE')
+            connection.info['in_transaction'] = True
     engine.dispose()
 
 

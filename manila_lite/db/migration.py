@@ -10,7 +10,9 @@ advisory lock, a MySQL/MariaDB named lock (GET_LOCK), or for a SQLite file
 an flock on ``<file>.lock`` next to it -- and only then lets alembic read
 the schema version. The runs therefore go one after the other: the later
 ones find the schema at the target revision and do nothing. A run that
-waits longer than LOCK_TIMEOUT seconds gives up with an error.
+waits longer than LOCK_TIMEOUT seconds gives up with an error. Galera
+clusters refuse GET_LOCK; there db_sync warns and runs unlocked, so run it
+on one node at a time.
 """
 
 import contextlib
@@ -24,6 +26,7 @@ from alembic import command
 from alembic import config as alembic_cfg
 from alembic import migration as alembic_migration
 from alembic import script as alembic_script
+from oslo_log import log
 import sqlalchemy as sa
 
 from manila_lite.db import api
@@ -31,6 +34,7 @@ from manila_lite.db import models
 from manila_lite import exception
 
 CONF = api.CONF
+LOG = log.getLogger(__name__)
 SCRIPT_LOCATION = os.path.join(os.path.dirname(__file__), 'migrations')
 LOCK_NAME = 'manila_lite_db_sync'
 LOCK_TIMEOUT = 600
@@ -38,8 +42,8 @@ _LOCK_POLL_INTERVAL = 0.2
 
 
 def alembic_config(connection=None):
-    """Alembic configuration for our scripts, optionally bound to a
-    connection (env.py migrates that connection)."""
+    """Alembic configuration for our scripts; env.py migrates ``connection``.
+    """
     config = alembic_cfg.Config()
     config.set_main_option('script_location', SCRIPT_LOCATION)
     if connection is not None:
@@ -54,9 +58,11 @@ def head_revision():
 
 
 def get_engine():
-    """The configured engine; a SQLite file's directory is created first,
-    since the default database lives under a state_path that may not exist
-    yet on a new node."""
+    """The configured engine, after creating a SQLite file's directory.
+
+    The default database lives under state_path, which may not exist yet
+    on a new node.
+    """
     _ensure_sqlite_dir(sa.engine.make_url(CONF.database.connection))
     return api.get_engine()
 
@@ -210,6 +216,7 @@ class _MySQLLock:
         # only makes two databases' runs wait for each other.
         self.name = ('%s.%s' % (LOCK_NAME, database))[:64]
         self.connection = connection
+        self.held = False
 
     def _call(self, statement):
         result = self.connection.execute(
@@ -218,10 +225,19 @@ class _MySQLLock:
         return result
 
     def try_acquire(self):
-        return self._call('SELECT GET_LOCK(:name, 0)') == 1
+        try:
+            self.held = self._call('SELECT GET_LOCK(:name, 0)') == 1
+        except sa.exc.DBAPIError as err:
+            # Galera (wsrep_on) does not support user locks.
+            self.connection.rollback()
+            LOG.warning('Running db sync without %s, which the server '
+                        'refused: %s', self, err)
+            return True
+        return self.held
 
     def release(self):
-        self._call('SELECT RELEASE_LOCK(:name)')
+        if self.held:
+            self._call('SELECT RELEASE_LOCK(:name)')
 
     def __str__(self):
         return 'MySQL lock %s' % self.name

@@ -306,4 +306,3 @@ def instances_without_host(context):
             .where(Instance.host.is_(None),
                    Instance.status == states.CREATING)
             .options(orm.joinedload(Instance.share))).all()
-

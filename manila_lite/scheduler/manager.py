@@ -42,7 +42,8 @@ class SchedulerManager:
         self.host_manager.set_service_states({
             svc.host: {'up': service_db.is_up(svc, CONF.service_down_time),
                        'disabled': svc.disabled}
-            for svc in service_db.get_all(context, {'binary': SHARE_BINARY})})
+            for svc in service_db.get_all(context,
+                                          {'binary': SHARE_BINARY})})
 
     def _reschedule_orphans(self, context):
         """Schedule instances a previous scheduler accepted but never placed.

@@ -41,10 +41,16 @@ def _scope(req):
                                  "found." % share_type)
 
 
-def _begin(req, action, project_id):
+def _begin(req, action, project_id, own_project_only=True):
+    """Checks common to every call; whatever the policy says, only
+    administrators read or change quotas of projects not their own."""
     common.check_url_name(req)
     common.authorize(req, action, {'project_id': project_id})
-    return common.context(req), common.version(req)
+    ctx = common.context(req)
+    if own_project_only and not ctx.is_admin and \
+            ctx.project_id != project_id:
+        raise exception.NotAuthorized()
+    return ctx, common.version(req)
 
 
 def show(req, project_id):
@@ -70,7 +76,8 @@ def detail(req, project_id):
 
 
 def defaults(req, project_id):
-    ctx, version = _begin(req, 'quota_set:defaults', project_id)
+    ctx, version = _begin(req, 'quota_set:defaults', project_id,
+                          own_project_only=False)
     return views.quota_set(version, quota_db.defaults(), project_id)
 
 
@@ -100,6 +107,10 @@ def _requested(version, data):
                        "microversion. Use %(since)s or greater microversion "
                        "to be able to use '%(key)s' quotas."
                        % {'key': key, 'since': since})
+    bad_keys = [key for key in data
+                if key not in _SINCE and key not in NON_QUOTA_KEYS]
+    if bad_keys:
+        raise _bad('Bad key(s) %s in quota_set.' % ','.join(bad_keys))
     wanted = {key: value for key, value in data.items()
               if key in _SINCE and value not in (None, '')}
     if not wanted:
@@ -131,10 +142,6 @@ def update(req, project_id):
             if key in wanted:
                 raise _bad("'%s' quota cannot be set for a share type; it "
                            "can be set only for a project or a user." % key)
-    bad_keys = [key for key in data
-                if key not in _SINCE and key not in NON_QUOTA_KEYS]
-    if bad_keys:
-        raise _bad('Bad key(s) %s in quota_set.' % ','.join(bad_keys))
     values = {key: _limit(key, value) for key, value in wanted.items()}
     force = strutils.bool_from_string(data.get('force', False))
     if (user_id or type_id) and not force:

@@ -1,7 +1,5 @@
 """Shares: create, list, show, update, delete and admin actions."""
 
-import ast
-
 from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
@@ -56,18 +54,6 @@ def _get(req, share_id):
     return share
 
 
-def _parse_dict(value, name):
-    """Manila clients send dict filters as a Python literal string."""
-    try:
-        parsed = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        parsed = None
-    if not isinstance(parsed, dict):
-        raise exception.InvalidInput(
-            reason='%s must be a dictionary, not %r.' % (name, value))
-    return {str(k): str(v) for k, v in parsed.items()}
-
-
 def _list(req, detailed):
     ctx = common.context(req)
     common.authorize(req, 'share:get_all')
@@ -84,9 +70,10 @@ def _list(req, detailed):
         common.authorize(req, 'share:list_by_host')
         filters['host'] = params['host']
     if 'metadata' in params:
-        filters['metadata'] = _parse_dict(params['metadata'], 'metadata')
+        filters['metadata'] = common.dict_param(params['metadata'],
+                                                'metadata')
     if 'extra_specs' in params:
-        wanted = _parse_dict(params['extra_specs'], 'extra_specs')
+        wanted = common.dict_param(params['extra_specs'], 'extra_specs')
         filters['share_type_ids'] = [
             t.id for t in type_db.get_all(ctx, extra_specs=wanted)]
     if 'size' in filters:

@@ -30,4 +30,3 @@ def root(req):
 
 def v2(req):
     return {'versions': [_v2_entry(req)]}
-

@@ -2,7 +2,7 @@
 
 _NAME = {'type': ['string', 'null'], 'maxLength': 255}
 _BOOL = {'type': ['boolean', 'string'],
-         'pattern': '^(?i)(true|false|1|0|yes|no|on|off|t|f|y|n)$'}
+         'pattern': '(?i)^(true|false|1|0|yes|no|on|off|t|f|y|n)$'}
 
 create = {
     'type': 'object',

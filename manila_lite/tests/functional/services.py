@@ -153,3 +153,21 @@ def throwaway_vhost(rabbit_url):
             _rabbitmqctl('delete_vhost', vhost)
         except (OSError, subprocess.SubprocessError):
             pass
+
+
+REDIS_URL = os.environ.get('MANILA_LITE_TEST_REDIS_URL',
+                           'redis://127.0.0.1:6379/0')
+
+
+def require_redis():
+    import redis  # only the tests that use Redis need its client
+
+    parsed = urllib.parse.urlparse(REDIS_URL)
+    try:
+        redis.Redis.from_url(REDIS_URL,
+                             socket_connect_timeout=_CONNECT_TIMEOUT).ping()
+    except redis.RedisError as err:
+        _unavailable('Redis at %s:%s is not reachable (set '
+                     'MANILA_LITE_TEST_REDIS_URL): %s'
+                     % (parsed.hostname, parsed.port or 6379, err))
+    return REDIS_URL

@@ -6,6 +6,7 @@ tests/functional/test_db_migrations.py.
 """
 
 import logging
+from unittest import mock
 
 from alembic import command
 from alembic import script as alembic_script
@@ -107,16 +108,32 @@ def test_sync_gives_up_when_another_sync_holds_the_lock(engine):
                     pass
 
 
+def test_mysql_lock_refused_by_galera_is_done_without():
+    connection = mock.Mock()
+    connection.exec_driver_sql.return_value.scalar.return_value = 'manila'
+    connection.execute.side_effect = sa.exc.OperationalError(
+        'SELECT GET_LOCK', {}, Exception('not supported (WSREP_ON=ON)'))
+    lock = migration._MySQLLock(connection)
+    assert lock.try_acquire()
+    lock.release()
+    connection.execute.assert_called_once()  # GET_LOCK, no RELEASE_LOCK
+
+
 @pytest.fixture
 def manage_conf(tmp_path, monkeypatch):
     """A config file with a fresh state_path, and a fresh engine facade.
 
     main() parses the global CONF and configures logging, so both are put
-    back afterwards for the tests that follow in this process.
+    back afterwards for the tests that follow in this process. Overrides
+    other fixtures set (the shared test database) are hidden meanwhile:
+    they would win over the config file.
     """
     state_path = tmp_path / 'state'
     config_file = tmp_path / 'manila-lite.conf'
     config_file.write_text('[DEFAULT]\nstate_path = %s\n' % state_path)
+    for name, group in (('state_path', None), ('connection', 'database')):
+        monkeypatch.delitem(CONF._get_opt_info(name, group), 'override',
+                            raising=False)
     facade = enginefacade.transaction_context()
     monkeypatch.setattr(db_api, '_facade', facade)
     root, alembic_log = logging.getLogger(), logging.getLogger('alembic')

@@ -47,9 +47,11 @@ def test_transition_is_conditional_on_current_status(clean_database):
     # creating -> deleting is not in the table: refused, status unchanged.
     assert not share_db.transition(admin, instance_id, states.DELETING)
     assert share_db.get(admin, share.id).status == states.CREATING
-    assert share_db.finish_create(admin, instance_id, [{'path': '10.0.0.1:/x'}])
+    assert share_db.finish_create(admin, instance_id,
+                                  [{'path': '10.0.0.1:/x'}])
     # A second completion (a retried create) changes nothing.
-    assert not share_db.finish_create(admin, instance_id, [{'path': '10.0.0.2:/y'}])
+    assert not share_db.finish_create(admin, instance_id,
+                                      [{'path': '10.0.0.2:/y'}])
     share = share_db.get(admin, share.id)
     assert share.status == states.AVAILABLE
     assert [loc.path for loc in share.export_locations] == ['10.0.0.1:/x']

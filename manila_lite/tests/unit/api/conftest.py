@@ -7,7 +7,6 @@ The scheduler manager serves RPC on oslo.messaging's in-process fake://
 transport, with two backends' capabilities fed in directly.
 """
 
-import sqlalchemy as sa
 from oslo_messaging import opts as messaging_opts
 import pytest
 import webtest
@@ -164,9 +163,3 @@ def fault(response):
     ((name, detail),) = response.json.items()
     assert detail['code'] == response.status_int
     return name, detail['message']
-
-
-def table_count(engine, model):
-    with engine.connect() as connection:
-        return connection.scalar(sa.select(sa.func.count()).select_from(
-            model.__table__))

@@ -2,8 +2,10 @@
 
 import pytest
 
+from manila_lite import conf
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
@@ -65,7 +67,6 @@ def test_list_returns_share_and_volume_types(api, admin_ctx, version):
 
 
 def test_is_default_follows_config(api, admin_ctx):
-    from manila_lite import conf
     conf.CONF.set_override('default_share_type', 'gold')
     _type(admin_ctx, 'gold')
     _type(admin_ctx, 'silver')
@@ -135,7 +136,6 @@ LIST_CASES = [
 
 @pytest.mark.parametrize('query,role,expected', LIST_CASES)
 def test_list_is_public_filter(api, admin_ctx, query, role, expected):
-    from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
     _type(admin_ctx, 'public')
     _type(admin_ctx, 'private-mine', is_public=False,
           projects=[ADMIN_PROJECT])

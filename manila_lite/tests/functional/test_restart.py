@@ -1,0 +1,80 @@
+"""Daemons die mid-work: nothing stays stuck, and quota stays right.
+
+A split deployment on MariaDB whose backend takes 5 seconds per create,
+so a test can kill a daemon (kill -9, no clean-up) while a share is being
+created and check what the restarted daemon makes of it.
+"""
+
+import pytest
+
+from manila_lite.tests.functional import deployment as deploy
+
+SLOW_CREATE = 5
+
+
+@pytest.fixture
+def slow_deployment(split_deployment_factory):
+    return split_deployment_factory('mysql', backends={
+        'slow': {'fake_operation_latency': {'create_share': SLOW_CREATE}}})
+
+
+pytestmark = pytest.mark.xdist_group('restart')
+
+
+def _creating_on_a_host(manila, share_id):
+    share = manila.shares.get(share_id)
+    assert share.status in ('creating', 'available'), share.status
+    return share if share.status == 'creating' and share.host else None
+
+
+def test_share_service_killed_while_creating(slow_deployment, project):
+    manila = slow_deployment.manila(project=project)
+    share = manila.shares.create('NFS', 3, name='interrupted')
+    placed = deploy.wait_for(lambda: _creating_on_a_host(manila, share.id),
+                             SLOW_CREATE - 1, interval=0.1,
+                             message='the share to be placed')
+    assert placed.host.startswith('functional-')
+
+    slow_deployment.kill('share')
+    assert manila.shares.get(share.id).status == 'creating'
+    slow_deployment.start('share')
+
+    # The restarted service finishes (or fails) what the dead one began.
+    share = deploy.wait_for_share(manila, share.id, timeout=SLOW_CREATE * 6)
+    assert share.status == 'available'
+    assert share.host == placed.host
+    assert manila.share_export_locations.list(share)
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (1, 3)
+
+    manila.shares.delete(share)
+    deploy.wait_for_share_gone(manila, share.id)
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (0, 0)
+
+
+def test_scheduler_killed_before_placing(slow_deployment, project):
+    """Shares requested while the scheduler is down are placed once it is
+    back: none is lost, none is created twice."""
+    manila = slow_deployment.manila(project=project)
+    slow_deployment.kill('scheduler')
+    shares = [manila.shares.create('NFS', 1, name='waiting-%d' % i)
+              for i in range(3)]
+    for share in shares:
+        share = manila.shares.get(share.id)
+        assert share.status == 'creating' and not share.host
+    slow_deployment.start('scheduler')
+
+    settled = [deploy.wait_for_share(manila, s.id, timeout=SLOW_CREATE * 6)
+               for s in shares]
+    assert [s.status for s in settled] == ['available'] * 3
+    assert all(s.host for s in settled)
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (3, 3)
+
+    for share in settled:
+        manila.shares.delete(share)
+    for share in settled:
+        deploy.wait_for_share_gone(manila, share.id)
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (0, 0)
