@@ -54,8 +54,8 @@ class SchedulerManager:
         for instance in share_db.instances_without_host(context):
             LOG.info('Rescheduling share instance %s left unplaced',
                      instance.id)
-            self.create_share_instance(context, instance.id,
-                                       share_api.request_spec(context, instance))
+            spec = share_api.request_spec(context, instance)
+            self.create_share_instance(context, instance.id, spec)
 
     def update_service_capabilities(self, context, host, capabilities,
                                     availability_zone, timestamp=None):
