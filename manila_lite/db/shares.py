@@ -289,14 +289,21 @@ def share_type_in_use(context, share_type_id):
             Instance.share_type_id == share_type_id)))
 
 
-def set_host(context, instance_id, host, availability_zone):
-    """Record the scheduler's choice; the zone defaults to the pool's."""
+def claim_host(context, instance_id, host, availability_zone):
+    """Record the scheduler's choice unless the instance already has one.
+
+    Returns False when another scheduling of the same instance got there
+    first (a restarted scheduler rescheduling while the original request
+    was still queued), so only one backend ever creates it.
+    """
     with db_api.writer.using(context) as session:
-        session.execute(
-            sa.update(Instance).where(Instance.id == instance_id)
+        return session.execute(
+            sa.update(Instance)
+            .where(Instance.id == instance_id, Instance.host.is_(None))
             .values(host=host, scheduled_at=timeutils.utcnow(),
                     availability_zone=sa.func.coalesce(
-                        Instance.availability_zone, availability_zone)))
+                        Instance.availability_zone, availability_zone))
+        ).rowcount == 1
 
 
 def instances_without_host(context):

@@ -78,7 +78,10 @@ class SchedulerManager:
                                 spec['share_id'], messages.ACTION_CREATE,
                                 messages.NO_VALID_HOST)
             return
-        share_db.set_host(context, share_instance_id, pool.name,
-                          pool.availability_zone)
+        if not share_db.claim_host(context, share_instance_id, pool.name,
+                                   pool.availability_zone):
+            LOG.info('Share instance %s was already scheduled; ignoring '
+                     'the repeated request', share_instance_id)
+            return
         self.share_rpc.create_share_instance(context, pool.host,
                                              share_instance_id)

@@ -23,12 +23,6 @@ import uuid
 import pytest
 
 from manila_lite.tests.functional import deployment as deploy
-from manila_lite.tests.functional import services
-
-# Share names the fake backends fail to create (fake_fail_share_names).
-FAIL_NAME = 'doomed-share'
-DATABASES = {'mysql': services.require_mysql,
-             'postgres': services.require_postgres}
 
 
 def pytest_configure(config):
@@ -48,49 +42,23 @@ def pytest_runtest_makereport(item, call):
                                         value.log_tails()))
 
 
-@contextlib.contextmanager
-def _running(deployment):
-    try:
-        deployment.start()
-        yield deployment
-    finally:
-        deployment.stop()
-
-
-@contextlib.contextmanager
-def _split(tmp_path_factory, database, backends=None, name=None):
-    database_server = DATABASES[database]()
-    rabbit = services.require_rabbit()
-    name = name or '%s-%s' % (database, uuid.uuid4().hex[:8])
-    workdir = tmp_path_factory.mktemp(name)
-    with services.throwaway_database(database_server) as db_url, \
-            services.throwaway_vhost(rabbit) as transport_url:
-        deployment = deploy.split(workdir, db_url, transport_url, name,
-                                  backends=backends,
-                                  fail_share_names=[FAIL_NAME])
-        deployment.manage('db', 'sync')
-        with _running(deployment):
-            deploy.ensure_default_share_type(deployment)
-            yield deployment
-
-
 @pytest.fixture(scope='session')
 def all_in_one(tmp_path_factory):
     deployment = deploy.all_in_one(tmp_path_factory.mktemp('all-in-one'),
-                                   fail_share_names=[FAIL_NAME])
-    with _running(deployment):
+                                   fail_share_names=[deploy.FAIL_NAME])
+    with deploy.running(deployment):
         yield deployment
 
 
 @pytest.fixture(scope='session')
 def mysql_deployment(tmp_path_factory):
-    with _split(tmp_path_factory, 'mysql') as deployment:
+    with deploy.running_split(tmp_path_factory, 'mysql') as deployment:
         yield deployment
 
 
 @pytest.fixture(scope='session')
 def postgres_deployment(tmp_path_factory):
-    with _split(tmp_path_factory, 'postgres') as deployment:
+    with deploy.running_split(tmp_path_factory, 'postgres') as deployment:
         yield deployment
 
 
@@ -117,8 +85,8 @@ def split_deployment_factory(tmp_path_factory):
     """Start split deployments with custom backends; stop them after."""
     with contextlib.ExitStack() as stack:
         def start(database='mysql', backends=None):
-            return stack.enter_context(
-                _split(tmp_path_factory, database, backends))
+            return stack.enter_context(deploy.running_split(
+                tmp_path_factory, database, backends))
         yield start
 
 

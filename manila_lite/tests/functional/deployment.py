@@ -16,6 +16,7 @@ and every caller is an administrator):
   --os-token user:project --os-endpoint-override URL/v2/project share ...``
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -24,10 +25,17 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 
 import requests
 
+from manila_lite.tests.functional import services
+
 ADMIN = 'admin'
+# Share names the fake backends fail to create (fake_fail_share_names).
+FAIL_NAME = 'doomed-share'
+DATABASES = {'mysql': services.require_mysql,
+             'postgres': services.require_postgres}
 MAX_LOG_TAIL = 6000
 
 
@@ -394,6 +402,33 @@ def split(workdir, database_url, transport_url, name, backends=None,
                        'scheduler': 'manila-lite-scheduler',
                        'share': 'manila-lite-share'},
                       pools=2 * len(backends), port=port)
+
+
+@contextlib.contextmanager
+def running(deployment):
+    """Started, and stopped on the way out whatever happens."""
+    try:
+        deployment.start()
+        yield deployment
+    finally:
+        deployment.stop()
+
+
+@contextlib.contextmanager
+def running_split(tmp_path_factory, database, backends=None, name=None):
+    """A started split deployment on a throwaway database and vhost."""
+    database_server = DATABASES[database]()
+    rabbit = services.require_rabbit()
+    name = name or '%s-%s' % (database, uuid.uuid4().hex[:8])
+    workdir = tmp_path_factory.mktemp(name)
+    with services.throwaway_database(database_server) as db_url, \
+            services.throwaway_vhost(rabbit) as transport_url:
+        deployment = split(workdir, db_url, transport_url, name,
+                           backends=backends, fail_share_names=[FAIL_NAME])
+        deployment.manage('db', 'sync')
+        with running(deployment):
+            ensure_default_share_type(deployment)
+            yield deployment
 
 
 def ensure_default_share_type(deployment):

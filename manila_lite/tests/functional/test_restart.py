@@ -12,13 +12,16 @@ from manila_lite.tests.functional import deployment as deploy
 SLOW_CREATE = 5
 
 
-@pytest.fixture
-def slow_deployment(split_deployment_factory):
-    return split_deployment_factory('mysql', backends={
-        'slow': {'fake_operation_latency': {'create_share': SLOW_CREATE}}})
-
-
 pytestmark = pytest.mark.xdist_group('restart')
+
+
+@pytest.fixture(scope='module')
+def slow_deployment(tmp_path_factory):
+    """Each test restarts what it kills, so they can share one."""
+    with deploy.running_split(tmp_path_factory, 'mysql', backends={
+            'slow': {'fake_operation_latency':
+                     {'create_share': SLOW_CREATE}}}) as deployment:
+        yield deployment
 
 
 def _creating_on_a_host(manila, share_id):

@@ -11,7 +11,6 @@ import uuid
 from manilaclient import exceptions
 import pytest
 
-from manila_lite.tests.functional import conftest
 from manila_lite.tests.functional import deployment as deploy
 
 
@@ -71,8 +70,8 @@ def _messages_for(manila, share_id):
     return manila.messages.list(search_opts={'resource_id': share_id})
 
 
-def test_no_valid_host_ends_in_error_with_a_message(deployment, manila,
-                                                     project):
+def test_no_valid_host_ends_in_error_with_a_message(
+        deployment, manila, project):
     """A type no backend serves: the share fails, the user is told why."""
     admin = deployment.manila()
     type_name = 'nowhere-%s' % uuid.uuid4().hex[:8]
@@ -110,7 +109,7 @@ def test_no_valid_host_ends_in_error_with_a_message(deployment, manila,
 def test_driver_failure_ends_in_error_with_a_message(manila, project):
     """The backend fails (injected by share name): error, message, and the
     failed share can still be deleted."""
-    share = manila.shares.create('NFS', 1, name=conftest.FAIL_NAME)
+    share = manila.shares.create('NFS', 1, name=deploy.FAIL_NAME)
     share = deploy.wait_for_share(manila, share.id)
     assert share.status == 'error'
     assert share.host  # it was placed; the backend failed
@@ -141,7 +140,7 @@ def test_usage_never_drifts(deployment, manila, project):
                 share = manila.shares.create('NFS', 1, name='drift-%d' % i,
                                              share_type=type_name)
             else:
-                name = conftest.FAIL_NAME if i % 4 == 1 else 'drift-%d' % i
+                name = deploy.FAIL_NAME if i % 4 == 1 else 'drift-%d' % i
                 share = manila.shares.create('NFS', 1 + i % 3, name=name)
             created.append(share)
         expected_gb = sum(s.size for s in created)

@@ -57,3 +57,16 @@ def test_transition_is_conditional_on_current_status(clean_database):
     assert [loc.path for loc in share.export_locations] == ['10.0.0.1:/x']
     assert share_db.transition(admin, instance_id, states.DELETING)
     assert not share_db.transition(admin, instance_id, states.DELETING)
+
+
+def test_only_one_scheduling_claims_an_instance(clean_database):
+    admin = ml_context.get_admin_context()
+    share_type = type_db.create(admin, 't', {
+        'driver_handles_share_servers': 'False'})
+    share = share_db.create(
+        admin, dict(project_id='p', user_id='u', size=1, share_proto='NFS'),
+        dict(status=states.CREATING, share_type_id=share_type.id))
+    assert share_db.claim_host(admin, share.instance.id, 'a@b#c', 'az1')
+    assert not share_db.claim_host(admin, share.instance.id, 'x@y#z', 'az2')
+    share = share_db.get(admin, share.id)
+    assert (share.host, share.availability_zone) == ('a@b#c', 'az1')

@@ -33,7 +33,8 @@ def _create(api, version='2.64', role='admin', status=200, **fields):
 
 def _make_available(admin_ctx, share_id, path='10.0.0.1:/share'):
     instance_id = share_db.get(admin_ctx, share_id).instance.id
-    share_db.set_host(admin_ctx, instance_id, 'host@be#pool', 'nova')
+    assert share_db.claim_host(admin_ctx, instance_id, 'host@be#pool',
+                               'nova')
     assert share_db.finish_create(admin_ctx, instance_id,
                                   [{'path': path, 'preferred': True}])
 
