@@ -1,5 +1,7 @@
 """The scheduler: picks host@backend#pool for each new share instance."""
 
+import time
+
 import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -28,22 +30,50 @@ class SchedulerManager:
         self.availability_zone = CONF.storage_availability_zone
         self.periodic_interval = min(CONF.report_interval,
                                      CONF.periodic_interval)
+        self._started_at = None
+        self._usable_backends = set()
+        self._orphans_pending = False
 
     def init_host(self, context):
+        self._started_at = time.monotonic()
         self._refresh_service_states(context)
 
     def after_start(self, context):
-        self._reschedule_orphans(context)
+        # Pools are unknown until the share services report them: the
+        # periodic task reschedules orphans once they have.
+        self._orphans_pending = True
 
     def run_periodic_tasks(self, context):
         self._refresh_service_states(context)
+        if self._orphans_pending and not self._warming_up():
+            self._orphans_pending = False
+            self._reschedule_orphans(context)
 
     def _refresh_service_states(self, context):
-        self.host_manager.set_service_states({
+        service_states = {
             svc.host: {'up': service_db.is_up(svc, CONF.service_down_time),
                        'disabled': svc.disabled}
             for svc in service_db.get_all(context,
-                                          {'binary': SHARE_BINARY})})
+                                          {'binary': SHARE_BINARY})}
+        self.host_manager.set_service_states(service_states)
+        self._usable_backends = {
+            host for host, state in service_states.items()
+            if state['up'] and not state['disabled']}
+
+    def _warming_up(self):
+        """Whether a share service that is up has not yet reported its
+        pools to this (just started) scheduler.
+
+        Until it has, "no valid host" may only mean "not heard from yet";
+        the wait is bounded by one report period.
+        """
+        if self._started_at is None or (
+                time.monotonic() - self._started_at >
+                CONF.periodic_interval + CONF.report_interval):
+            return False
+        reported = {'%s@%s' % (pool['host'], pool['backend'])
+                    for pool in self.host_manager.get_pools()}
+        return not self._usable_backends <= reported
 
     def _reschedule_orphans(self, context):
         """Schedule instances a previous scheduler accepted but never placed.
@@ -70,6 +100,11 @@ class SchedulerManager:
         try:
             pool = self.host_manager.select(spec)
         except exception.NoValidHost as err:
+            if self._warming_up():
+                LOG.info('Share instance %s waits until the share services '
+                         'have reported their pools', share_instance_id)
+                self._orphans_pending = True
+                return
             LOG.warning('No valid host for share instance %s: %s',
                         share_instance_id, err)
             if share_db.transition(context, share_instance_id, states.ERROR,

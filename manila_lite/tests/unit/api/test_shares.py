@@ -5,6 +5,8 @@ an available share complete it through the database as a share manager
 would.
 """
 
+import time
+
 import pytest
 
 from manila_lite import conf
@@ -31,11 +33,22 @@ def _create(api, version='2.64', role='admin', status=200, **fields):
                     status=status)
 
 
+def _scheduled(admin_ctx, share_id):
+    """The share once the scheduler has placed it or given up."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        share = share_db.get(admin_ctx, share_id)
+        if share.host or share.status != states.CREATING:
+            return share
+        time.sleep(0.02)
+    raise AssertionError('share %s was never scheduled' % share_id)
+
+
 def _make_available(admin_ctx, share_id, path='10.0.0.1:/share'):
-    instance_id = share_db.get(admin_ctx, share_id).instance.id
-    assert share_db.claim_host(admin_ctx, instance_id, 'host@be#pool',
-                               'nova')
-    assert share_db.finish_create(admin_ctx, instance_id,
+    """Finish a placed share as its share manager would."""
+    share = _scheduled(admin_ctx, share_id)
+    assert share.host.startswith('hostA@alpha#')
+    assert share_db.finish_create(admin_ctx, share.instance.id,
                                   [{'path': path, 'preferred': True}])
 
 
@@ -161,8 +174,9 @@ def test_projects_are_isolated(api, share_type):
     assert [s['id'] for s in everyone['shares']] == [share_id]
 
 
-def test_both_url_forms_and_legacy_paths(api, share_type):
+def test_both_url_forms_and_legacy_paths(api, share_type, admin_ctx):
     share_id = _create(api).json['share']['id']
+    _scheduled(admin_ctx, share_id)
     headers = {'X-Auth-Token': 'admin:%s' % ADMIN_PROJECT}
     with_project = api.app.get('/v2/%s/shares/%s' % (ADMIN_PROJECT,
                                                      share_id),
@@ -198,10 +212,19 @@ def test_delete_needs_a_settled_status(api, share_type, admin_ctx):
     assert 'deleting' in fault(again)[1]
 
 
-def test_unplaced_share_is_deleted_at_once(api, share_type, admin_ctx):
-    share_id = _create(api, role='member').json['share']['id']
-    api.post('/shares/%s/action' % share_id,
-             {'reset_status': {'status': 'error'}}, version='2.64')
+def test_no_valid_host_errors_and_share_deletes_at_once(api, share_type,
+                                                       admin_ctx):
+    type_db.create(admin_ctx, 'nowhere', {
+        'driver_handles_share_servers': 'False',
+        'share_backend_name': 'NO_SUCH_BACKEND'})
+    share_id = _create(api, role='member',
+                       share_type='nowhere').json['share']['id']
+    share = _scheduled(admin_ctx, share_id)
+    assert (share.status, share.host) == (states.ERROR, None)
+    messages = api.get('/messages', version='2.64',
+                       role='member').json['messages']
+    assert [m['resource_id'] for m in messages] == [share_id]
+    assert 'No storage could be allocated' in messages[0]['user_message']
     api.delete('/shares/%s' % share_id, version='2.64', role='member',
                status=202)
     api.get('/shares/%s' % share_id, version='2.64', status=404)
