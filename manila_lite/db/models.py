@@ -274,7 +274,7 @@ class Quota(Base):
     user_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
     share_type_id: orm.Mapped[str] = orm.mapped_column(sa.String(36),
                                                        default='')
-    resource: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    resource: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     hard_limit: orm.Mapped[int] = orm.mapped_column()
 
 
@@ -292,7 +292,7 @@ class QuotaUsage(Base):
     user_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
     share_type_id: orm.Mapped[str] = orm.mapped_column(sa.String(36),
                                                        default='')
-    resource: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    resource: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     in_use: orm.Mapped[int] = orm.mapped_column(default=0)
     reserved: orm.Mapped[int] = orm.mapped_column(default=0)
 

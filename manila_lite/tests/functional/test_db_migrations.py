@@ -66,11 +66,6 @@ def test_tables_are_innodb_utf8mb4_on_mysql():
         assert collation.startswith('utf8mb4_'), name
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    'models.py: the quotas/quota_usages unique keys span 801 utf8mb4 '
-    'characters (3204 bytes), over InnoDB\'s 3072; MySQL 8 refuses them '
-    '(error 1071) and MariaDB makes them HASH keys, which cannot serve the '
-    'quota queries by project (full scans under FOR UPDATE)'))
 def test_all_mysql_indexes_are_btree():
     with services.throwaway_database(services.require_mysql()) as url:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)

@@ -177,7 +177,7 @@ def upgrade():
         sa.Column('project_id', sa.String(255), nullable=False),
         sa.Column('user_id', sa.String(255), nullable=False),
         sa.Column('share_type_id', sa.String(36), nullable=False),
-        sa.Column('resource', sa.String(255), nullable=False),
+        sa.Column('resource', sa.String(64), nullable=False),
         sa.Column('hard_limit', sa.Integer, nullable=False),
         sa.UniqueConstraint('project_id', 'user_id', 'share_type_id',
                             'resource',
@@ -189,7 +189,7 @@ def upgrade():
         sa.Column('project_id', sa.String(255), nullable=False),
         sa.Column('user_id', sa.String(255), nullable=False),
         sa.Column('share_type_id', sa.String(36), nullable=False),
-        sa.Column('resource', sa.String(255), nullable=False),
+        sa.Column('resource', sa.String(64), nullable=False),
         sa.Column('in_use', sa.Integer, nullable=False),
         sa.Column('reserved', sa.Integer, nullable=False),
         sa.UniqueConstraint(

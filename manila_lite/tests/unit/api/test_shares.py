@@ -212,8 +212,8 @@ def test_delete_needs_a_settled_status(api, share_type, admin_ctx):
     assert 'deleting' in fault(again)[1]
 
 
-def test_no_valid_host_errors_and_share_deletes_at_once(api, share_type,
-                                                       admin_ctx):
+def test_no_valid_host_errors_and_share_deletes_at_once(
+        api, share_type, admin_ctx):
     type_db.create(admin_ctx, 'nowhere', {
         'driver_handles_share_servers': 'False',
         'share_backend_name': 'NO_SUCH_BACKEND'})
