@@ -51,6 +51,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+import warnings
 
 import psutil
 import sqlalchemy as sa
@@ -434,6 +435,32 @@ class Managed:
             raise BenchError('port %d answers, but not from the daemons '
                              'started here (taken meanwhile?)' % self.port)
 
+    def log_errors(self):
+        """Errors the daemons logged: how many, and a few messages.
+
+        oslo.log lines read ``date time pid ERROR logger [context] text``;
+        the lines of a traceback that follow carry no context.
+        """
+        found = {}
+        for daemon in self.daemons:
+            count, samples = 0, []
+            try:
+                with open(daemon.log_path, errors='replace') as f:
+                    for line in f:
+                        _head, sep, tail = line.partition(' ERROR ')
+                        rest = tail.partition(' ')[2]
+                        if not sep or not rest.startswith('['):
+                            continue
+                        count += 1
+                        text = rest.partition('] ')[2].strip()[:200]
+                        if text not in samples and len(samples) < 3:
+                            samples.append(text)
+            except OSError:
+                continue
+            if count:
+                found[daemon.name] = {'errors': count, 'samples': samples}
+        return found
+
     def stop(self):
         for daemon in reversed(self.daemons):
             try:
@@ -656,22 +683,37 @@ def list_all(client, path, **params):
         params['marker'] = page[-1]['id']
 
 
-def wait_until_none(client, prefix, status, timeout, stop):
-    """Poll the cheap summary list until no share of the run is in
-    ``status``; returns the number of polls."""
+def wait_until_none(client, prefix, status, args, stop):
+    """Poll the cheap summary list until no share of the batch is in
+    ``status``, or none has left it for ``--stall-timeout`` seconds.
+
+    Returns (polls, shares still in ``status``).
+    """
     path = query('/v2/shares', status=status, limit=1000,
                  **{'name~': prefix})
-    deadline = time.monotonic() + timeout
-    polls = 0
+    deadline = time.monotonic() + args.timeout
+    polls, best, progress_at = 0, None, time.monotonic()
     while not stop.is_set():
         polls += 1
-        if not client.get(path).json()['shares']:
-            return polls
-        if time.monotonic() > deadline:
-            raise BenchError('shares %s* still %s after %ss'
-                             % (prefix, status, timeout))
+        remaining = len(client.get(path).json()['shares'])
+        now = time.monotonic()
+        if not remaining:
+            return polls, 0
+        if best is None or remaining < best:
+            best, progress_at = remaining, now
+        if now - progress_at > args.stall_timeout or now > deadline:
+            log('giving up: %d share(s) %s* still %s, none moved for %.0fs',
+                remaining, prefix, status, now - progress_at)
+            return polls, remaining
         time.sleep(POLL_INTERVAL)
     raise KeyboardInterrupt
+
+
+def statuses(shares):
+    counts = {}
+    for share in shares:
+        counts[share['status']] = counts.get(share['status'], 0) + 1
+    return counts
 
 
 def failures(results):
@@ -690,19 +732,19 @@ def measure_creates(client, args, share_type, prefix, concurrency, stop):
     start = time.perf_counter()
     results = run_threads(args.shares, concurrency, create, stop)
     accepted = time.perf_counter() - start
-    polls = wait_until_none(client, prefix, 'creating', args.timeout, stop)
+    polls, stuck = wait_until_none(client, prefix, 'creating', args, stop)
     elapsed = time.perf_counter() - start
     made = [r for r in results if isinstance(r, tuple)]
-    statuses = {}
-    for share in list_all(client, '/v2/shares/detail', **{'name~': prefix}):
-        statuses[share['status']] = statuses.get(share['status'], 0) + 1
+    counts = statuses(list_all(client, '/v2/shares/detail',
+                               **{'name~': prefix}))
     failed, messages = failures(results)
-    available = statuses.get('available', 0)
+    available = counts.get('available', 0)
     return [r[0] for r in made], {
         'concurrency': concurrency, 'requested': args.shares,
         'available': available, 'failed_requests': failed,
         'error_messages': messages,
-        'statuses': statuses, 'seconds': round(elapsed, 3),
+        'statuses': counts, 'stuck_creating': stuck,
+        'seconds': round(elapsed, 3),
         'per_second': round(available / elapsed, 2),
         'requests_seconds': round(accepted, 3),
         'request_latency': latency_stats([r[1] for r in made]),
@@ -718,14 +760,15 @@ def measure_deletes(client, args, ids, prefix, concurrency, stop):
     start = time.perf_counter()
     results = run_threads(len(ids), concurrency, delete, stop)
     accepted = time.perf_counter() - start
-    polls = wait_until_none(client, prefix, 'deleting', args.timeout, stop)
+    polls, stuck = wait_until_none(client, prefix, 'deleting', args, stop)
     elapsed = time.perf_counter() - start
     left = list_all(client, '/v2/shares/detail', **{'name~': prefix})
     failed, messages = failures(results)
     gone = len(ids) - len(left)
     return {
         'concurrency': concurrency, 'requested': len(ids), 'gone': gone,
-        'left': len(left), 'failed_requests': failed,
+        'left': len(left), 'stuck_deleting': stuck,
+        'left_statuses': statuses(left), 'failed_requests': failed,
         'error_messages': messages, 'seconds': round(elapsed, 3),
         'per_second': round(gone / elapsed, 2),
         'requests_seconds': round(accepted, 3),
@@ -765,13 +808,20 @@ def _bool_spec(specs, key):
         'true', '<is> true', '1')
 
 
+def _models():
+    """manila_lite's models, without the warnings its imports print."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        from manila_lite.db import models
+    return models
+
+
 def insert_shares(db_url, count, start, prefix, project, user, share_type,
                   hosts, zone):
     """Shares that look as if the fake backend made them: available, on a
     real pool, with the export locations it gives. Bulk SQL through
     manila_lite's own models; quota usage is not charged."""
-    from manila_lite.db import models
-
+    models = _models()
     specs = share_type.get('extra_specs') or {}
     engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     now = datetime.datetime.utcnow().replace(microsecond=0)
@@ -818,8 +868,7 @@ def insert_shares(db_url, count, start, prefix, project, user, share_type,
 
 
 def delete_inserted(db_url, prefix):
-    from manila_lite.db import models
-
+    models = _models()
     share_ids = sa.select(models.Share.id).where(
         models.Share.display_name.like(prefix + '%'))
     instance_ids = sa.select(models.ShareInstance.id).where(
@@ -955,6 +1004,8 @@ def run(args, deployment, client, stop):
             'rss_mb_by_process': {'%d %s' % (pid, name): round(
                 value / 2 ** 20, 1) for pid, name, value in rss},
         }
+        if isinstance(deployment, Managed):
+            report['server_log_errors'] = deployment.log_errors()
         shared_end = shared_service_cpu()
         if isinstance(deployment, Split):
             report['shared_services_cpu_s_create_delete_and_lists'] = {
@@ -990,14 +1041,15 @@ def table(report):
         deployment.get('api_version'),
         ', '.join(deployment.get('pools', []))))
     lines.append('')
-    lines.append('%-8s %5s %6s %9s %9s %9s %9s %9s' % (
-        'op', 'conc', 'ok', 'per s', 'total s', 'req p50', 'req p95',
-        'cpu ms/op'))
+    lines.append('%-7s %4s %5s %5s %8s %8s %8s %8s %9s' % (
+        'op', 'conc', 'ok', 'fail', 'per s', 'total s', 'req p50',
+        'req p95', 'cpu ms/op'))
     for op, key in (('create', 'available'), ('delete', 'gone')):
         for row in report.get(op, []):
             latency = row['request_latency']
-            lines.append('%-8s %5d %6d %9.1f %9.2f %9s %9s %9s' % (
-                op, row['concurrency'], row[key], row['per_second'],
+            lines.append('%-7s %4d %5d %5d %8.1f %8.2f %8s %8s %9s' % (
+                op, row['concurrency'], row[key],
+                row['requested'] - row[key], row['per_second'],
                 row['seconds'], latency['p50_ms'], latency['p95_ms'],
                 round(row['server_cpu_s'] * 1000 / row[key], 1)
                 if row[key] else '-'))
@@ -1026,6 +1078,10 @@ def table(report):
                         server['shares_created_and_deleted'],
                         server['cpu_ms_per_share'], server['processes'],
                         server['rss_mb_end']))
+    for name, errors in sorted(report.get('server_log_errors',
+                                          {}).items()):
+        lines.append('%s logged %d error(s), e.g. %s' % (
+            name, errors['errors'], ' | '.join(errors['samples'])))
     for note in report.get('notes', []):
         lines.append('note: ' + note)
     return '\n'.join(lines)
@@ -1076,6 +1132,9 @@ def parse_args(argv=None):
                         help='smoke run: 30 shares, 1,000 in the list')
     parser.add_argument('--timeout', type=float, default=600,
                         help='seconds a batch may take to settle')
+    parser.add_argument('--stall-timeout', type=float, default=60,
+                        help='stop waiting for a batch when no share of '
+                             'it has moved on for this many seconds')
     parser.add_argument('--start-timeout', type=float, default=120)
     parser.add_argument('--request-timeout', type=float, default=60)
     parser.add_argument('--json-only', action='store_true',

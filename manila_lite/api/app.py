@@ -53,6 +53,9 @@ class ContextMiddleware:
 
     @webob.dec.wsgify
     def __call__(self, req):
+        # The API speaks JSON only, whatever a client accepts, as Manila;
+        # this keeps pecan's content negotiation from answering 406.
+        req.accept = 'application/json'
         if req.environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed':
             if req.path_info not in ('', '/') and \
                     req.path_info.rstrip('/') != '/v2':

@@ -1,5 +1,6 @@
 """Queries on services (daemon registrations and heartbeats) and zones."""
 
+from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
@@ -12,8 +13,8 @@ Service = models.Service
 
 def register(context, host, binary, topic, availability_zone):
     """Create or refresh the row of a starting service; return its id."""
+    _ensure_zone(context, availability_zone)
     with db_api.writer.using(context) as session:
-        _ensure_zone(session, availability_zone)
         service = session.scalars(sa.select(Service).where(
             Service.host == host, Service.binary == binary)).first()
         if service is None:
@@ -27,10 +28,17 @@ def register(context, host, binary, topic, availability_zone):
         return service.id
 
 
-def _ensure_zone(session, name):
-    if session.scalar(sa.select(models.AvailabilityZone.id).where(
-            models.AvailabilityZone.name == name)) is None:
-        session.add(models.AvailabilityZone(name=name))
+def _ensure_zone(context, name):
+    """Create the zone unless it exists, in a transaction of its own:
+    services starting together (scheduler and share on a new database)
+    may both try, and the one that loses must not fail its start-up."""
+    try:
+        with db_api.writer.using(context) as session:
+            if session.scalar(sa.select(models.AvailabilityZone.id).where(
+                    models.AvailabilityZone.name == name)) is None:
+                session.add(models.AvailabilityZone(name=name))
+    except db_exc.DBDuplicateEntry:
+        pass
 
 
 def heartbeat(context, service_id):

@@ -109,9 +109,9 @@ class SchedulerManager:
                         share_instance_id, err)
             if share_db.transition(context, share_instance_id, states.ERROR,
                                    sources=[states.CREATING]):
-                messages.record(context, spec['project_id'], 'SHARE',
-                                spec['share_id'], messages.ACTION_CREATE,
-                                messages.NO_VALID_HOST)
+                messages.record(
+                    context, spec['project_id'], 'SHARE', spec['share_id'],
+                    messages.ACTION_ALLOCATE_HOST, messages.NO_VALID_HOST)
             return
         if not share_db.claim_host(context, share_instance_id, pool.name,
                                    pool.availability_zone):

@@ -2,22 +2,22 @@
 
 * ``all_in_one``: one manila-lite-all process (SQLite, in-process
   messaging, noauth), started once per test worker.
-* ``mysql_deployment`` / ``postgres_deployment``: manila-lite-api,
-  -scheduler and -share as separate processes on a throwaway database
-  and RabbitMQ virtual host, once per test worker; ``split_deployment``
-  is either, ``deployment`` any of the three.
-* ``split_deployment_factory``: a fresh split deployment with the backend
-  options a test needs (the restart tests use it), torn down after it.
+* ``mysql_deployment`` / ``postgres_deployment``: manila-lite-api (two
+  workers), -scheduler and -share (two fake backends) as separate
+  processes on a throwaway database and RabbitMQ virtual host;
+  ``split_deployment`` is either, ``deployment`` any of the three.
+  A test needing other backend options starts its own with
+  ``deployment.running_split`` (see test_restart.py).
 
 Every test acts in a project of its own (``project``), so tests sharing a
 deployment -- and its quotas -- never count each other's shares.
 
-Under xdist the tests using one split deployment go to one worker (the
-deployment starts once, not once per worker): ``--dist load`` is turned
-into ``--dist loadgroup`` and those tests carry an ``xdist_group`` mark.
+Under xdist the tests of one split deployment go to one worker, so it
+starts once rather than on every worker: plain ``-n N`` (--dist load) is
+turned into --dist loadgroup, and those tests carry an ``xdist_group``
+mark. A failed test's report ends with the logs of its deployment.
 """
 
-import contextlib
 import uuid
 
 import pytest
@@ -26,8 +26,19 @@ from manila_lite.tests.functional import deployment as deploy
 
 
 def pytest_configure(config):
+    # The controller: plain ``-n N`` means --dist load; group instead.
     if getattr(config.option, 'dist', None) == 'load':
         config.option.dist = 'loadgroup'
+    # A worker: xdist set its grouping flag from the command line alone.
+    if getattr(config, 'workerinput', {}).get('manila_lite_loadgroup'):
+        config.option.loadgroup = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Tell each xdist worker that the tests are grouped."""
+    if node.config.option.dist == 'loadgroup':
+        node.workerinput['manila_lite_loadgroup'] = True
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -78,16 +89,6 @@ def deployment(request):
     if request.param == 'all_in_one':
         return request.getfixturevalue('all_in_one')
     return request.getfixturevalue('%s_deployment' % request.param)
-
-
-@pytest.fixture
-def split_deployment_factory(tmp_path_factory):
-    """Start split deployments with custom backends; stop them after."""
-    with contextlib.ExitStack() as stack:
-        def start(database='mysql', backends=None):
-            return stack.enter_context(deploy.running_split(
-                tmp_path_factory, database, backends))
-        yield start
 
 
 @pytest.fixture

@@ -210,7 +210,7 @@ class Deployment:
         self.wait_until_ready(timeout)
 
     def stop(self, *names):
-        # Reverse order: the API first, so nothing new comes in.
+        # In the reverse of the start order.
         for name in reversed(names or list(self.daemons)):
             self.daemons[name].stop()
 

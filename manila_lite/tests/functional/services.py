@@ -140,14 +140,19 @@ def throwaway_vhost(rabbit_url):
     vhost = 'ml_func_%s' % uuid.uuid4().hex[:12]
     try:
         _rabbitmqctl('add_vhost', vhost)
-        _rabbitmqctl('set_permissions', '-p', vhost,
-                     urllib.parse.unquote(parsed.username or 'guest'),
-                     '.*', '.*', '.*')
     except (OSError, subprocess.SubprocessError):
         yield rabbit_url
         return
     try:
-        yield parsed._replace(path='/' + vhost).geturl()
+        _rabbitmqctl('set_permissions', '-p', vhost,
+                     urllib.parse.unquote(parsed.username or 'guest'),
+                     '.*', '.*', '.*')
+        usable = True
+    except (OSError, subprocess.SubprocessError):
+        usable = False
+    try:
+        yield (parsed._replace(path='/' + vhost).geturl() if usable
+               else rabbit_url)
     finally:
         try:
             _rabbitmqctl('delete_vhost', vhost)

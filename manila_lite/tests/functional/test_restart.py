@@ -1,8 +1,8 @@
-"""Daemons die mid-work: nothing stays stuck, and quota stays right.
+"""Daemons stop or die mid-work: nothing stays stuck, quota stays right.
 
-A split deployment on MariaDB whose backend takes 5 seconds per create,
-so a test can kill a daemon (kill -9, no clean-up) while a share is being
-created and check what the restarted daemon makes of it.
+The kill -9 stories use a split deployment on MariaDB whose backend takes
+5 seconds per create, so a daemon can be killed while a share is being
+created; the restarted daemon must finish (or fail) that work.
 """
 
 import pytest
@@ -10,9 +10,6 @@ import pytest
 from manila_lite.tests.functional import deployment as deploy
 
 SLOW_CREATE = 5
-
-
-pytestmark = pytest.mark.xdist_group('restart')
 
 
 @pytest.fixture(scope='module')
@@ -30,6 +27,7 @@ def _creating_on_a_host(manila, share_id):
     return share if share.status == 'creating' and share.host else None
 
 
+@pytest.mark.xdist_group('restart')
 def test_share_service_killed_while_creating(slow_deployment, project):
     manila = slow_deployment.manila(project=project)
     share = manila.shares.create('NFS', 3, name='interrupted')
@@ -56,6 +54,7 @@ def test_share_service_killed_while_creating(slow_deployment, project):
     assert (usage['shares'], usage['gigabytes']) == (0, 0)
 
 
+@pytest.mark.xdist_group('restart')
 def test_scheduler_killed_before_placing(slow_deployment, project):
     """Shares requested while the scheduler is down are placed once it is
     back: none is lost, none is created twice."""
@@ -79,5 +78,29 @@ def test_scheduler_killed_before_placing(slow_deployment, project):
         manila.shares.delete(share)
     for share in settled:
         deploy.wait_for_share_gone(manila, share.id)
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (0, 0)
+
+
+def test_shares_outlive_a_restart_of_every_daemon(deployment, project):
+    """Stop everything cleanly and start again: shares, their exports and
+    quota are as they were (database and fake backend state on disk)."""
+    manila = deployment.manila(project=project)
+    share = manila.shares.create('NFS', 2, name='durable')
+    share = deploy.wait_for_share(manila, share.id, 'available')
+    paths = sorted(loc.path for loc in
+                   manila.share_export_locations.list(share))
+
+    deployment.restart()
+
+    manila = deployment.manila(project=project)
+    again = manila.shares.get(share.id)
+    assert (again.status, again.host) == ('available', share.host)
+    assert sorted(loc.path for loc in
+                  manila.share_export_locations.list(again)) == paths
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (1, 2)
+    manila.shares.delete(again)
+    deploy.wait_for_share_gone(manila, again.id)
     usage = deploy.quota_usage(manila, project)
     assert (usage['shares'], usage['gigabytes']) == (0, 0)
