@@ -226,7 +226,7 @@ class ProcessTree:
         by_process = []
         for proc in self.members():
             try:
-                by_process.append((proc.pid, ' '.join(proc.cmdline()[1:3]),
+                by_process.append((proc.pid, proc.name(),
                                    proc.memory_info().rss))
             except psutil.NoSuchProcess:
                 continue
@@ -453,7 +453,8 @@ class Managed:
                             continue
                         count += 1
                         text = rest.partition('] ')[2].strip()[:200]
-                        if text not in samples and len(samples) < 3:
+                        if text and text not in samples and \
+                                len(samples) < 3:
                             samples.append(text)
             except OSError:
                 continue
@@ -683,30 +684,55 @@ def list_all(client, path, **params):
         params['marker'] = page[-1]['id']
 
 
-def wait_until_none(client, prefix, status, args, stop):
+def wait_until_none(client, prefix, status, args, stop, tree):
     """Poll the cheap summary list until no share of the batch is in
     ``status``, or none has left it for ``--stall-timeout`` seconds.
 
-    Returns (polls, shares still in ``status``).
+    Returns the polls made, the shares left in ``status``, and the time
+    and server CPU when the batch last moved (its end if it settled).
     """
     path = query('/v2/shares', status=status, limit=1000,
                  **{'name~': prefix})
-    deadline = time.monotonic() + args.timeout
-    polls, best, progress_at = 0, None, time.monotonic()
+    deadline = time.perf_counter() + args.timeout
+    polls, best = 0, None
+    moved = {'end': time.perf_counter(), 'cpu': tree.cpu_seconds()}
     while not stop.is_set():
         polls += 1
         remaining = len(client.get(path).json()['shares'])
-        now = time.monotonic()
-        if not remaining:
-            return polls, 0
+        now = time.perf_counter()
         if best is None or remaining < best:
-            best, progress_at = remaining, now
-        if now - progress_at > args.stall_timeout or now > deadline:
+            best = remaining
+            moved = {'end': now, 'cpu': tree.cpu_seconds()}
+        if not remaining:
+            return dict(moved, polls=polls, stuck=0)
+        if now - moved['end'] > args.stall_timeout or now > deadline:
             log('giving up: %d share(s) %s* still %s, none moved for %.0fs',
-                remaining, prefix, status, now - progress_at)
-            return polls, remaining
+                remaining, prefix, status, now - moved['end'])
+            return dict(moved, polls=polls, stuck=remaining)
         time.sleep(POLL_INTERVAL)
     raise KeyboardInterrupt
+
+
+def run_batch(client, args, tree, stop, prefix, status, count, concurrency,
+              call):
+    """``count`` calls from ``concurrency`` threads, then the wait until
+    no share of the batch is in ``status``; what is common to report."""
+    cpu = tree.cpu_seconds()
+    start = time.perf_counter()
+    results = run_threads(count, concurrency, call, stop)
+    accepted = time.perf_counter() - start
+    settled = wait_until_none(client, prefix, status, args, stop, tree)
+    shares = list_all(client, '/v2/shares/detail', **{'name~': prefix})
+    failed, messages = failures(results)
+    return results, shares, {
+        'concurrency': concurrency, 'requested': count,
+        'failed_requests': failed, 'error_messages': messages,
+        'statuses': statuses(shares), 'stuck_' + status: settled['stuck'],
+        # Stalled batches end when they last moved.
+        'seconds': round(settled['end'] - start, 3),
+        'server_cpu_s': round(settled['cpu'] - cpu, 2),
+        'requests_seconds': round(accepted, 3), 'polls': settled['polls'],
+    }
 
 
 def statuses(shares):
@@ -721,7 +747,8 @@ def failures(results):
     return len(errors), sorted({str(e)[:200] for e in errors})[:3]
 
 
-def measure_creates(client, args, share_type, prefix, concurrency, stop):
+def measure_creates(client, args, tree, stop, share_type, prefix,
+                    concurrency):
     def create(index):
         response = client.request('POST', '/v2/shares', {'share': {
             'share_proto': 'NFS', 'size': 1,
@@ -729,53 +756,31 @@ def measure_creates(client, args, share_type, prefix, concurrency, stop):
             'share_type': share_type['name']}}, expect=(200, 202))
         return response.json()['share']['id'], response.elapsed
 
-    start = time.perf_counter()
-    results = run_threads(args.shares, concurrency, create, stop)
-    accepted = time.perf_counter() - start
-    polls, stuck = wait_until_none(client, prefix, 'creating', args, stop)
-    elapsed = time.perf_counter() - start
+    results, _shares, report = run_batch(
+        client, args, tree, stop, prefix, 'creating', args.shares,
+        concurrency, create)
     made = [r for r in results if isinstance(r, tuple)]
-    counts = statuses(list_all(client, '/v2/shares/detail',
-                               **{'name~': prefix}))
-    failed, messages = failures(results)
-    available = counts.get('available', 0)
-    return [r[0] for r in made], {
-        'concurrency': concurrency, 'requested': args.shares,
-        'available': available, 'failed_requests': failed,
-        'error_messages': messages,
-        'statuses': counts, 'stuck_creating': stuck,
-        'seconds': round(elapsed, 3),
-        'per_second': round(available / elapsed, 2),
-        'requests_seconds': round(accepted, 3),
-        'request_latency': latency_stats([r[1] for r in made]),
-        'polls': polls,
-    }
+    report['done'] = report['statuses'].get('available', 0)
+    report['per_second'] = round(
+        report['done'] / max(report['seconds'], 1e-3), 2)
+    report['request_latency'] = latency_stats([r[1] for r in made])
+    return [r[0] for r in made], report
 
 
-def measure_deletes(client, args, ids, prefix, concurrency, stop):
+def measure_deletes(client, args, tree, stop, ids, prefix, concurrency):
     def delete(index):
         return client.request('DELETE', '/v2/shares/%s' % ids[index],
                               expect=(202,)).elapsed
 
-    start = time.perf_counter()
-    results = run_threads(len(ids), concurrency, delete, stop)
-    accepted = time.perf_counter() - start
-    polls, stuck = wait_until_none(client, prefix, 'deleting', args, stop)
-    elapsed = time.perf_counter() - start
-    left = list_all(client, '/v2/shares/detail', **{'name~': prefix})
-    failed, messages = failures(results)
-    gone = len(ids) - len(left)
-    return {
-        'concurrency': concurrency, 'requested': len(ids), 'gone': gone,
-        'left': len(left), 'stuck_deleting': stuck,
-        'left_statuses': statuses(left), 'failed_requests': failed,
-        'error_messages': messages, 'seconds': round(elapsed, 3),
-        'per_second': round(gone / elapsed, 2),
-        'requests_seconds': round(accepted, 3),
-        'request_latency': latency_stats([r for r in results
-                                          if isinstance(r, float)]),
-        'polls': polls,
-    }
+    results, left, report = run_batch(
+        client, args, tree, stop, prefix, 'deleting', len(ids),
+        concurrency, delete)
+    report['done'] = len(ids) - len(left)
+    report['per_second'] = round(
+        report['done'] / max(report['seconds'], 1e-3), 2)
+    report['request_latency'] = latency_stats(
+        [r for r in results if isinstance(r, float)])
+    return report
 
 
 def timed_gets(client, paths, samples):
@@ -959,26 +964,22 @@ def run(args, deployment, client, stop):
             report['notes'].append('server CPU and RSS not measured: give '
                                    '--server-pid for an external service')
         tree = ProcessTree(deployment.pids)
-        cpu_start, shared_start = tree.cpu_seconds(), shared_service_cpu()
+        shared_start = shared_service_cpu()
         client_start = client_cpu()
         report['create'], report['delete'] = [], []
         for concurrency in args.concurrency:
             prefix = 'bench-%s-c%d-' % (run_id, concurrency)
             log('create %d shares at concurrency %d', args.shares,
                 concurrency)
-            before = tree.cpu_seconds()
-            ids, created = measure_creates(client, args, share_type, prefix,
-                                           concurrency, stop)
-            created['server_cpu_s'] = round(tree.cpu_seconds() - before, 2)
+            ids, created = measure_creates(client, args, tree, stop,
+                                           share_type, prefix, concurrency)
             report['create'].append(created)
             log('delete them at concurrency %d', concurrency)
-            before = tree.cpu_seconds()
-            deleted = measure_deletes(client, args, ids, prefix,
-                                      concurrency, stop)
-            deleted['server_cpu_s'] = round(tree.cpu_seconds() - before, 2)
-            report['delete'].append(deleted)
-        cpu_lifecycle = tree.cpu_seconds() - cpu_start
-        shares_done = sum(d['gone'] for d in report['delete'])
+            report['delete'].append(measure_deletes(
+                client, args, tree, stop, ids, prefix, concurrency))
+        cpu_lifecycle = sum(row['server_cpu_s'] for row in
+                            report['create'] + report['delete'])
+        shares_done = sum(row['done'] for row in report['delete'])
         client_lifecycle = client_cpu() - client_start
         if deployment.db_url and args.list_sizes:
             report['list'] = measure_lists(client, args, deployment, setup,
@@ -1024,11 +1025,13 @@ def run(args, deployment, client, stop):
             POLL_INTERVAL)
         return report
     finally:
-        try:
-            restore(client, setup, deployment.db_url
-                    if not isinstance(deployment, Managed) else None)
-        except Exception as err:
-            log('putting the service back failed: %s', err)
+        # A deployment of our own goes away whole; somebody else's
+        # service gets back its quota, types and rows.
+        if not isinstance(deployment, Managed):
+            try:
+                restore(client, setup, deployment.db_url)
+            except Exception as err:
+                log('putting the service back failed: %s', err)
 
 
 # -- output -----------------------------------------------------------------
@@ -1044,15 +1047,15 @@ def table(report):
     lines.append('%-7s %4s %5s %5s %8s %8s %8s %8s %9s' % (
         'op', 'conc', 'ok', 'fail', 'per s', 'total s', 'req p50',
         'req p95', 'cpu ms/op'))
-    for op, key in (('create', 'available'), ('delete', 'gone')):
+    for op in ('create', 'delete'):
         for row in report.get(op, []):
-            latency = row['request_latency']
+            done, latency = row['done'], row['request_latency']
             lines.append('%-7s %4d %5d %5d %8.1f %8.2f %8s %8s %9s' % (
-                op, row['concurrency'], row[key],
-                row['requested'] - row[key], row['per_second'],
-                row['seconds'], latency['p50_ms'], latency['p95_ms'],
-                round(row['server_cpu_s'] * 1000 / row[key], 1)
-                if row[key] else '-'))
+                op, row['concurrency'], done, row['requested'] - done,
+                row['per_second'], row['seconds'], latency['p50_ms'],
+                latency['p95_ms'],
+                round(row['server_cpu_s'] * 1000 / done, 1)
+                if done else '-'))
     lists = report.get('list', [])
     if lists:
         lines.append('')

@@ -36,13 +36,17 @@ def test_sources_are_derived_from_the_table():
         [states.AVAILABLE, states.ERROR, states.ERROR_DELETING])
 
 
-def test_transition_is_conditional_on_current_status(clean_database):
-    admin = ml_context.get_admin_context()
+def _new_share(admin):
     share_type = type_db.create(admin, 't', {
         'driver_handles_share_servers': 'False'})
-    share = share_db.create(
+    return share_db.create(
         admin, dict(project_id='p', user_id='u', size=1, share_proto='NFS'),
         dict(status=states.CREATING, share_type_id=share_type.id))
+
+
+def test_transition_is_conditional_on_current_status(clean_database):
+    admin = ml_context.get_admin_context()
+    share = _new_share(admin)
     instance_id = share.instance.id
     # creating -> deleting is not in the table: refused, status unchanged.
     assert not share_db.transition(admin, instance_id, states.DELETING)
@@ -61,11 +65,7 @@ def test_transition_is_conditional_on_current_status(clean_database):
 
 def test_only_one_scheduling_claims_an_instance(clean_database):
     admin = ml_context.get_admin_context()
-    share_type = type_db.create(admin, 't', {
-        'driver_handles_share_servers': 'False'})
-    share = share_db.create(
-        admin, dict(project_id='p', user_id='u', size=1, share_proto='NFS'),
-        dict(status=states.CREATING, share_type_id=share_type.id))
+    share = _new_share(admin)
     assert share_db.claim_host(admin, share.instance.id, 'a@b#c', 'az1')
     assert not share_db.claim_host(admin, share.instance.id, 'x@y#z', 'az2')
     share = share_db.get(admin, share.id)
