@@ -40,6 +40,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import signal
@@ -62,6 +63,8 @@ POLL_INTERVAL = 0.1
 QUIET = False
 # Rows per transaction when inserting shares directly.
 INSERT_CHUNK = 1000
+# What opens an oslo.log record, after the logger name: its context.
+_LOG_CONTEXT = re.compile(r'\[(-|(\S+ )?req-[0-9a-f-]+)[ \]]')
 
 
 class BenchError(Exception):
@@ -449,7 +452,7 @@ class Managed:
                     for line in f:
                         _head, sep, tail = line.partition(' ERROR ')
                         rest = tail.partition(' ')[2]
-                        if not sep or not rest.startswith('['):
+                        if not sep or not _LOG_CONTEXT.match(rest):
                             continue
                         count += 1
                         text = rest.partition('] ')[2].strip()[:200]
@@ -511,9 +514,14 @@ class Split(Managed):
                                 poolclass=sa.pool.NullPool)
 
     def start(self):
-        with self._server_engine().connect() as conn:
-            conn.exec_driver_sql('CREATE DATABASE %s CHARACTER SET utf8mb4'
-                                 % self.db_name)
+        try:
+            with self._server_engine().connect() as conn:
+                conn.exec_driver_sql('CREATE DATABASE %s CHARACTER SET '
+                                     'utf8mb4' % self.db_name)
+        except sa.exc.SQLAlchemyError as err:
+            raise BenchError('cannot create a database on %s: %s' % (
+                sa.engine.make_url(self.db_server).render_as_string(),
+                err.orig or err))
         self.db_url = sa.engine.make_url(self.db_server).set(
             database=self.db_name).render_as_string(hide_password=False)
         options = self.common_options()
@@ -619,7 +627,11 @@ def ensure_quota(client, project, needed, setup):
     if all(limits[k] == -1 or limits[k] >= needed
            for k in ('shares', 'gigabytes')):
         return
-    setup.old_quota = {k: limits[k] for k in ('shares', 'gigabytes')}
+    defaults = client.get(path + '/defaults').json()['quota_set']
+    # Put back later by deleting the project's limits and setting again
+    # those that differed from the defaults.
+    setup.old_quota = {k: v for k, v in limits.items()
+                       if k in defaults and k != 'id' and v != defaults[k]}
     log('lifting share quotas of project %s for the run', project)
     client.request('PUT', path, {'quota_set': {'shares': -1,
                                                'gigabytes': -1}})
@@ -631,9 +643,11 @@ def restore(client, setup, db_url):
     if setup.created_type:
         client.request('DELETE', '/v2/types/%s' % setup.created_type,
                        expect=(202, 204, 404))
-    if setup.old_quota:
-        client.request('PUT', '/v2/quota-sets/%s' % setup.project,
-                       {'quota_set': setup.old_quota})
+    if setup.old_quota is not None:
+        path = '/v2/quota-sets/%s' % setup.project
+        client.request('DELETE', path, expect=(200, 202, 204))
+        if setup.old_quota:
+            client.request('PUT', path, {'quota_set': setup.old_quota})
 
 
 # -- the measurements --------------------------------------------------------
@@ -913,7 +927,7 @@ def measure_lists(client, args, deployment, setup, share_type, pools,
         total = project_share_count(client)
         log('GET /v2/shares/detail with %d shares in the project', total)
         show_ids = random.Random(size).sample(
-            inserted_ids, min(len(inserted_ids), 50)) or [None]
+            inserted_ids, min(len(inserted_ids), 50))
         entry = {
             'shares_in_project': total,
             'inserted_directly': len(inserted_ids),
@@ -922,7 +936,7 @@ def measure_lists(client, args, deployment, setup, share_type, pools,
             'limit_100': timed_gets(client, ['/v2/shares/detail?limit=100'],
                                     args.list_samples * 3),
         }
-        if show_ids[0]:
+        if show_ids:
             entry['show'] = timed_gets(
                 client, ['/v2/shares/%s' % i for i in show_ids],
                 args.show_samples)
@@ -994,7 +1008,7 @@ def run(args, deployment, client, stop):
             report['notes'].append('list measurements skipped: no '
                                    '--db-connection to insert shares')
         rss = tree.rss()
-        report['server'] = {
+        report['server'] = None if not deployment.pids else {
             'processes': len(rss),
             'cpu_s_create_delete': round(cpu_lifecycle, 2),
             'shares_created_and_deleted': shares_done,
@@ -1016,6 +1030,7 @@ def run(args, deployment, client, stop):
                 'MariaDB and RabbitMQ CPU is not in server CPU; the '
                 'figures for them include every other user of the '
                 'machine')
+        report['summary'] = summary(report)
         report['client'] = {'cpu_s_create_delete': round(client_lifecycle,
                                                          2)}
         report['notes'].append(
@@ -1036,6 +1051,31 @@ def run(args, deployment, client, stop):
 
 # -- output -----------------------------------------------------------------
 
+def summary(report):
+    """The headline figures, keyed for scripts comparing runs."""
+    result = {}
+    for op in ('create', 'delete'):
+        for row in report.get(op, []):
+            conc = row['concurrency']
+            result['%ss_per_s_c%d' % (op, conc)] = row['per_second']
+            result['%s_request_p50_ms_c%d' % (op, conc)] = \
+                row['request_latency']['p50_ms']
+            result['%s_request_p95_ms_c%d' % (op, conc)] = \
+                row['request_latency']['p95_ms']
+    for entry in report.get('list', []):
+        size = entry['shares_in_project']
+        for key in ('unpaginated', 'limit_100', 'show'):
+            if key in entry:
+                name = 'show' if key == 'show' else 'list_' + key
+                for stat in ('p50_ms', 'p95_ms'):
+                    result['%s_%s_at_%d' % (name, stat, size)] = \
+                        entry[key][stat]
+    server = report.get('server') or {}
+    result['server_cpu_ms_per_share'] = server.get('cpu_ms_per_share')
+    result['server_rss_mb_end'] = server.get('rss_mb_end')
+    return result
+
+
 def table(report):
     lines = []
     deployment = report.get('deployment', {})
@@ -1055,7 +1095,7 @@ def table(report):
                 row['per_second'], row['seconds'], latency['p50_ms'],
                 latency['p95_ms'],
                 round(row['server_cpu_s'] * 1000 / done, 1)
-                if done else '-'))
+                if done and report.get('server') else '-'))
     lists = report.get('list', [])
     if lists:
         lines.append('')
@@ -1081,6 +1121,16 @@ def table(report):
                         server['shares_created_and_deleted'],
                         server['cpu_ms_per_share'], server['processes'],
                         server['rss_mb_end']))
+    for op in ('create', 'delete'):
+        for row in report.get(op, []):
+            stuck = row.get('stuck_creating') or row.get('stuck_deleting')
+            if row['failed_requests'] or stuck:
+                lines.append('%s c%d: %d request(s) failed, %d share(s) '
+                             'stuck%s' % (
+                                 op, row['concurrency'],
+                                 row['failed_requests'], stuck or 0,
+                                 ', e.g. ' + row['error_messages'][0]
+                                 if row['error_messages'] else ''))
     for name, errors in sorted(report.get('server_log_errors',
                                           {}).items()):
         lines.append('%s logged %d error(s), e.g. %s' % (
