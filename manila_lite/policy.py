@@ -1,9 +1,19 @@
 """oslo.policy enforcement; rules and defaults live in manila_lite.policies.
 
-The enforcer is built once per process; oslo.policy reloads an operator's
-policy file when it changes, so overrides apply without a restart.
+The enforcer is built once per process. oslo.policy looks at the policy
+file (``[oslo_policy] policy_file``, found beside the config files) on
+every check and reloads it when its modification time changes, so an
+operator's overrides apply without a restart -- and removing the file
+brings the defaults back.
+
+Only project-scoped tokens are accepted, as in Manila: every rule has
+``scope_types=['project']``, and oslo.policy refuses a system- or
+domain-scoped token for it (answered 403 here).
 """
 
+import threading
+
+from oslo_config import cfg
 from oslo_policy import policy as oslo_policy
 
 from manila_lite import conf
@@ -12,30 +22,78 @@ from manila_lite import policies
 
 CONF = conf.CONF
 _ENFORCER = None
+_LOCK = threading.Lock()
+
+
+def enforcer():
+    """The process-wide enforcer, with every default registered.
+
+    Built and loaded under a lock, and published only when complete:
+    request threads of a fresh API worker all arrive here at once, and
+    oslo.policy's first rule load is not safe to run concurrently.
+    """
+    global _ENFORCER
+    if _ENFORCER is None:
+        with _LOCK:
+            if _ENFORCER is None:
+                new = oslo_policy.Enforcer(CONF)
+                new.register_defaults(policies.list_rules())
+                new.load_rules()
+                _ENFORCER = new
+    return _ENFORCER
 
 
 def get_enforcer():
-    """Entry point for oslopolicy-* tools, and the process-wide enforcer."""
-    global _ENFORCER
-    if _ENFORCER is None:
-        _ENFORCER = oslo_policy.Enforcer(CONF)
-        _ENFORCER.register_defaults(policies.list_rules())
-    return _ENFORCER
+    """Entry point of the oslopolicy-* tools (``oslo.policy.enforcer``).
+
+    The tools parse their own options, not ours; so that they see the
+    operator's policy file, manila-lite's configuration is parsed here from
+    its default files when nobody has parsed it yet.
+    """
+    try:
+        CONF.find_file('policy.yaml')
+    except cfg.NotInitializedError:
+        CONF([], project='manila-lite')
+    return enforcer()
 
 
 def reset():
     global _ENFORCER
+    if _ENFORCER is not None:
+        _ENFORCER.clear()
     _ENFORCER = None
 
 
 def authorize(context, action, target):
+    """Raise PolicyNotAuthorized (403) unless ``action`` is allowed.
+
+    An unregistered action is refused: a handler naming a rule nobody
+    registered is a bug, and failing closed keeps it from being an open
+    door.
+    """
     try:
-        get_enforcer().authorize(action, target, context, do_raise=True,
-                                 exc=exception.PolicyNotAuthorized,
-                                 action=action)
-    except oslo_policy.PolicyNotRegistered:
+        enforcer().authorize(action, target, context, do_raise=True,
+                             exc=exception.PolicyNotAuthorized,
+                             action=action)
+    except (oslo_policy.PolicyNotRegistered, oslo_policy.InvalidScope):
         raise exception.PolicyNotAuthorized(action=action)
 
 
+def allowed(context, action, target):
+    """Whether ``action`` is allowed, for optional behaviour (a filter
+    honoured only for some callers) rather than a refusal."""
+    try:
+        authorize(context, action, target)
+    except exception.PolicyNotAuthorized:
+        return False
+    return True
+
+
 def check_is_admin(context):
-    return get_enforcer().enforce('context_is_admin', {}, context)
+    """Whether the caller passes ``context_is_admin`` (sees every project).
+
+    Checked without a scope: a system-scoped admin is still an admin here,
+    and is then refused by the project scope of each action's rule.
+    """
+    return enforcer().enforce('context_is_admin', {},
+                              context.to_policy_values())

@@ -29,6 +29,13 @@ def authorize(req, action, target=None):
     policy.authorize(ctx, action, target or {'project_id': ctx.project_id})
 
 
+def allowed(req, action, target=None):
+    """Like authorize, but answers instead of raising."""
+    ctx = context(req)
+    return policy.allowed(ctx, action,
+                          target or {'project_id': ctx.project_id})
+
+
 def body(req, schema):
     """The request JSON, validated against ``schema`` (400 if it is not)."""
     try:
@@ -78,7 +85,13 @@ def limit_param(params):
 
 
 def base_url(req):
-    return (CONF.osapi_share_base_URL or req.application_url).rstrip('/')
+    """Computed once per request: list views need it for every item."""
+    url = req.environ.get('manila.base_url')
+    if url is None:
+        url = (CONF.osapi_share_base_URL or
+               req.application_url).rstrip('/')
+        req.environ['manila.base_url'] = url
+    return url
 
 
 def links(req, collection, resource_id):

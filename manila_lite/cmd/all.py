@@ -6,6 +6,7 @@ be set in a config file; these are only defaults.
 """
 
 import os
+import socket
 import threading
 
 from cheroot import wsgi
@@ -58,16 +59,21 @@ def main():
     migration.db_sync()
     ensure_default_share_type()
 
-    services = [scheduler_cmd.build()] + share_cmd.build()
-    for service in services:
-        service.start()
-
     server = wsgi.Server((CONF.osapi_share_listen,
                           CONF.osapi_share_listen_port),
                          api_app.build_app(),
                          numthreads=CONF.osapi_share_threads,
+                         request_queue_size=socket.SOMAXCONN,
                          server_name='manila-lite')
-    thread = threading.Thread(target=server.safe_start, daemon=True)
+    # Every client connection may stay open between requests.
+    server.keep_alive_conn_limit = CONF.osapi_share_threads * 4
+    # Bind before anything starts, so a taken port stops us at once.
+    server.prepare()
+
+    services = [scheduler_cmd.build()] + share_cmd.build()
+    for service in services:
+        service.start()
+    thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     LOG.info('manila-lite-all serving on http://%s:%s',
              CONF.osapi_share_listen, CONF.osapi_share_listen_port)

@@ -8,12 +8,11 @@ use, and every query module opens its transaction with ``reader`` or
 import os
 
 import sqlalchemy as sa
+from oslo_db import api as oslo_db_api
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
-from oslo_db.sqlalchemy import utils as sqlalchemyutils
 
 from manila_lite import conf
-from manila_lite import exception
 
 CONF = conf.CONF
 db_options.set_defaults(CONF, connection='sqlite:///$state_path/manila.sqlite')
@@ -21,6 +20,11 @@ db_options.set_defaults(CONF, connection='sqlite:///$state_path/manila.sqlite')
 _facade = enginefacade.transaction_context()
 reader = _facade.reader
 writer = _facade.writer
+
+# Writes that may meet a deadlock (MariaDB/MySQL, PostgreSQL) run again
+# as a whole; every decorated function is one transaction.
+retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5,
+                                              retry_on_deadlock=True)
 
 
 def configure():
@@ -35,6 +39,11 @@ def configure():
     engine = get_engine()
     if engine.dialect.name == 'sqlite':
         _tune_sqlite(engine)
+    elif engine.dialect.name == 'mysql':
+        # Fewer gap locks than REPEATABLE READ; row locks taken with
+        # SELECT ... FOR UPDATE and conditional UPDATEs still serialize
+        # what must be serialized.
+        engine.update_execution_options(isolation_level='READ COMMITTED')
 
 
 def _tune_sqlite(engine):
@@ -68,24 +77,17 @@ def _tune_sqlite(engine):
         if 'in_transaction' not in connection.info:
             connection.exec_driver_sql('BEGIN IMMEDIATE')
             connection.info['in_transaction'] = True
+
+    # oslo.db gives file SQLite a NullPool: a new connection, and its
+    # PRAGMAs, for every transaction. Keep connections instead; the
+    # sqlite3 module allows them to move between threads once
+    # check_same_thread is off, and the pool hands each to one thread at a
+    # time.
+    engine.pool = sa.pool.QueuePool(
+        engine.pool._creator, pool_size=CONF.database.max_pool_size or 5,
+        max_overflow=-1, pre_ping=False)
     engine.dispose()
 
 
 def get_engine():
     return _facade.writer.get_engine()
-
-
-def paginate(query, model, limit, marker, sort_keys, sort_dirs,
-             marker_not_found):
-    """Apply sort and limit/marker pagination to a query."""
-    marker_row = None
-    if marker is not None:
-        marker_row = query.session.get(model, marker)
-        if marker_row is None:
-            raise marker_not_found
-    try:
-        return sqlalchemyutils.paginate_query(
-            query, model, limit, sort_keys, marker=marker_row,
-            sort_dirs=sort_dirs)
-    except sqlalchemyutils.InvalidSortKey as err:
-        raise exception.InvalidInput(reason=str(err))

@@ -33,6 +33,7 @@ def quota_deltas(size, sign=1):
     return {'shares': sign, 'gigabytes': sign * size}
 
 
+@db_api.retry_on_deadlock
 def create(context, share_values, instance_values, metadata=None):
     """Insert a share, its instance and metadata, and charge quota, at once.
 
@@ -72,11 +73,16 @@ def get(context, share_id, project_only=True):
 
 
 def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
-            offset=None, with_count=False):
-    """Shares matching ``filters`` (already validated by the API)."""
+            offset=None, with_count=False, with_export_locations=True):
+    """Shares matching ``filters`` (already validated by the API).
+
+    Views from 2.9 on carry no export locations; they are then not loaded.
+    """
     with db_api.reader.using(context) as session:
-        query = (sa.select(Share).join(Share.instance)
-                 .options(orm.contains_eager(Share.instance)))
+        eager = orm.contains_eager(Share.instance)
+        if not with_export_locations:
+            eager = eager.lazyload(Instance.export_locations)
+        query = sa.select(Share).join(Share.instance).options(eager)
         if filters.pop('all_tenants', False) and context.is_admin:
             pass
         elif 'project_id' in filters and context.is_admin:
@@ -177,6 +183,7 @@ def _apply_filters(query, filters):
     return query
 
 
+@db_api.retry_on_deadlock
 def update(context, share_id, values):
     with db_api.writer.using(context) as session:
         share = session.get(Share, share_id)
@@ -187,6 +194,7 @@ def update(context, share_id, values):
         return share
 
 
+@db_api.retry_on_deadlock
 def transition(context, instance_id, target, values=None, sources=None):
     """Move an instance to ``target`` if its status allows it, atomically.
 
@@ -204,6 +212,7 @@ def transition(context, instance_id, target, values=None, sources=None):
         return result.rowcount == 1
 
 
+@db_api.retry_on_deadlock
 def set_status(context, instance_id, status):
     """Set a status unconditionally (admin reset_status)."""
     with db_api.writer.using(context) as session:
@@ -211,6 +220,7 @@ def set_status(context, instance_id, status):
                         .values(status=status, updated_at=timeutils.utcnow()))
 
 
+@db_api.retry_on_deadlock
 def finish_create(context, instance_id, export_locations, values=None):
     """Record a successful create: status, export locations, launch time."""
     values = dict(values or {}, launched_at=timeutils.utcnow(),
@@ -228,8 +238,13 @@ def finish_create(context, instance_id, export_locations, values=None):
 
 
 def _replace_export_locations(session, instance_id, export_locations):
-    session.execute(sa.delete(models.ExportLocation).where(
-        models.ExportLocation.share_instance_id == instance_id))
+    # Delete only what exists: a DELETE matching nothing still takes gap
+    # locks on InnoDB, and concurrent first creates then deadlock.
+    stale = session.scalars(sa.select(models.ExportLocation.id).where(
+        models.ExportLocation.share_instance_id == instance_id)).all()
+    if stale:
+        session.execute(sa.delete(models.ExportLocation).where(
+            models.ExportLocation.id.in_(stale)))
     rows = [dict(share_instance_id=instance_id, path=loc['path'],
                  is_admin_only=bool(loc.get('is_admin_only', False)),
                  preferred=bool(loc.get('preferred', False)),
@@ -239,15 +254,21 @@ def _replace_export_locations(session, instance_id, export_locations):
         session.execute(sa.insert(models.ExportLocation), rows)
 
 
+@db_api.retry_on_deadlock
 def destroy(context, share_id):
-    """Delete a share and give its quota back, in one transaction."""
+    """Delete a share and give its quota back, in one transaction.
+
+    A share of size 0 never held quota: it was being managed and the
+    backend never told its size (manage_starting, manage_error).
+    """
     with db_api.writer.using(context) as session:
         share = session.get(Share, share_id)
         if share is None:
             return False
-        quotas.consume(session, share.project_id, share.user_id,
-                       share.instance.share_type_id,
-                       quota_deltas(share.size, sign=-1))
+        if share.size:
+            quotas.consume(session, share.project_id, share.user_id,
+                           share.instance.share_type_id,
+                           quota_deltas(share.size, sign=-1))
         session.delete(share)
         return True
 
@@ -289,6 +310,7 @@ def share_type_in_use(context, share_type_id):
             Instance.share_type_id == share_type_id)))
 
 
+@db_api.retry_on_deadlock
 def claim_host(context, instance_id, host, availability_zone):
     """Record the scheduler's choice unless the instance already has one.
 

@@ -3,6 +3,9 @@
 from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
+from manila_lite.api.handlers import share_manage
+from manila_lite.api.handlers import share_resize
+from manila_lite.api.handlers import snapshots as snapshot_handlers
 from manila_lite.api.schemas import shares as schema
 from manila_lite.api.views import shares as views
 from manila_lite.db import share_types as type_db
@@ -48,9 +51,16 @@ def _type_names(ctx, shares):
 
 
 def _get(req, share_id):
+    """The share, or 404 whether it is unknown or not the caller's to see
+    (as Manila, so a share's existence does not leak). A public share is
+    checked against the caller's own project: every project may see it."""
     ctx = common.context(req)
     share = share_db.get(ctx, share_id)
-    common.authorize(req, 'share:get', {'project_id': share.project_id})
+    owner = share.project_id
+    if share.is_public and owner != ctx.project_id:
+        owner = ctx.project_id
+    if not common.allowed(req, 'share:get', {'project_id': owner}):
+        raise exception.ShareNotFound(share_id=share_id)
     return share
 
 
@@ -81,8 +91,10 @@ def _list(req, detailed):
     if 'is_public' in params:
         filters['is_public'] = common.bool_param(params['is_public'],
                                                  'is_public')
-    if common.bool_param(params.get('all_tenants', 'false'), 'all_tenants'):
-        common.authorize(req, 'share:list_all_projects')
+    # Callers the rule refuses get their own project's shares, as Manila.
+    if common.bool_param(params.get('all_tenants', 'false'),
+                         'all_tenants') and \
+            common.allowed(req, 'share:list_all_projects'):
         filters['all_tenants'] = True
     if 'project_id' in filters and not ctx.is_admin:
         filters.pop('project_id')
@@ -103,7 +115,8 @@ def _list(req, detailed):
 
     shares, count = share_db.get_all(
         ctx, filters, [sort_key], [sort_dir], limit=limit,
-        marker=params.get('marker'), offset=offset, with_count=with_count)
+        marker=params.get('marker'), offset=offset, with_count=with_count,
+        with_export_locations=detailed and version < Version('2.9'))
     next_links = (common.next_link(req, 'shares', shares, limit)
                   if 'limit' in params else None)
     if detailed:
@@ -141,7 +154,7 @@ def create(req):
     is_public = common.bool_param(data.get('is_public') or False,
                                   'is_public')
     if is_public:
-        common.authorize(req, 'share:set_public_share')
+        common.authorize(req, 'share:create_public_share')
     share = api().create(
         ctx, data['share_proto'], size,
         name=data.get('name', data.get('display_name')),
@@ -151,7 +164,9 @@ def create(req):
         availability_zone=data.get('availability_zone'),
         metadata=data.get('metadata'), is_public=is_public,
         snapshot_id=data.get('snapshot_id'),
-        share_network_id=data.get('share_network_id'))
+        share_network_id=data.get('share_network_id'),
+        check_create_from_snapshot_support=(
+            common.version(req) >= Version('2.24')))
     return {'share': views.detail(req, share, _type_names(ctx, [share]))}
 
 
@@ -205,6 +220,13 @@ ACTIONS = {
     'force_delete': (_force_delete, '2.7', None),
     'os-reset_status': (_reset_status, '2.0', '2.6'),
     'reset_status': (_reset_status, '2.7', None),
+    'revert': (snapshot_handlers.revert_share, '2.27', None),
+    'os-extend': (share_resize.extend, '2.0', '2.6'),
+    'extend': (share_resize.extend, '2.7', None),
+    'os-shrink': (share_resize.shrink, '2.0', '2.6'),
+    'shrink': (share_resize.shrink, '2.7', None),
+    # Before 2.7 unmanage was POST /os-share-unmanage/{id}/unmanage.
+    'unmanage': (share_manage.unmanage, '2.7', None),
 }
 
 

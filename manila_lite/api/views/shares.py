@@ -21,11 +21,6 @@ def _v2_6(d, share, ctx, types):
     d['share_type_name'] = types.get(share.share_type_id)
 
 
-def _v2_9(d, share, ctx, types):
-    d.pop('export_location')
-    d.pop('export_locations')
-
-
 def _v2_10(d, share, ctx, types):
     d['access_rules_status'] = share.access_rules_status
 
@@ -61,8 +56,9 @@ def _v2_54(d, share, ctx, types):
     d['progress'] = share.progress
 
 
+EXPORTS_MOVED = Version('2.9')
 STEPS = [(Version(v), step) for v, step in (
-    ('2.2', _v2_2), ('2.5', _v2_5), ('2.6', _v2_6), ('2.9', _v2_9),
+    ('2.2', _v2_2), ('2.5', _v2_5), ('2.6', _v2_6),
     ('2.10', _v2_10), ('2.11', _v2_11), ('2.16', _v2_16),
     ('2.24', _v2_24), ('2.27', _v2_27), ('2.31', _v2_31),
     ('2.32', _v2_32), ('2.54', _v2_54),
@@ -78,7 +74,6 @@ def detail(req, share, type_names):
     """``type_names``: {share_type_id: name}, fetched once per response."""
     ctx = common.context(req)
     version = common.version(req)
-    paths = [loc.path for loc in share.export_locations]
     d = {
         'id': share.id,
         'size': share.size,
@@ -91,7 +86,6 @@ def detail(req, share, type_names):
         'snapshot_id': share.snapshot_id,
         'share_network_id': share.share_network_id,
         'share_proto': share.share_proto,
-        'export_location': paths[0] if paths else None,
         'metadata': share.metadata_dict,
         'share_type': type_names.get(share.share_type_id,
                                      share.share_type_id),
@@ -99,8 +93,12 @@ def detail(req, share, type_names):
                                       share.share_type_id),
         'links': common.links(req, 'shares', share.id),
         'is_public': share.is_public,
-        'export_locations': paths,
     }
+    if version < EXPORTS_MOVED:
+        # Before 2.9 export locations were part of the share itself.
+        paths = [loc.path for loc in share.export_locations]
+        d['export_location'] = paths[0] if paths else None
+        d['export_locations'] = paths
     for since, step in STEPS:
         if version >= since:
             step(d, share, ctx, type_names)
