@@ -5,7 +5,9 @@ use, and every query module opens its transaction with ``reader`` or
 ``writer`` on the request context.
 """
 
+import contextlib
 import os
+import threading
 
 import sqlalchemy as sa
 from oslo_db import api as oslo_db_api
@@ -18,11 +20,40 @@ CONF = conf.CONF
 db_options.set_defaults(CONF, connection='sqlite:///$state_path/manila.sqlite')
 
 _facade = enginefacade.transaction_context()
-reader = _facade.reader
-writer = _facade.writer
+_local = threading.local()
+
+
+class _Mode:
+    """``reader``/``writer``: enginefacade's, telling SQLite which it is.
+
+    On SQLite a writer takes the database lock as its transaction begins;
+    a reader must not, or every GET would queue behind the writers.
+    """
+
+    def __init__(self, read_only):
+        self.read_only = read_only
+
+    @contextlib.contextmanager
+    def using(self, context):
+        outer = getattr(_local, 'read_only', None)
+        if outer is None:
+            _local.read_only = self.read_only
+        manager = _facade.reader if self.read_only else _facade.writer
+        try:
+            with manager.using(context) as session:
+                yield session
+        finally:
+            _local.read_only = outer
+
+
+reader = _Mode(read_only=True)
+writer = _Mode(read_only=False)
 
 # Writes that may meet a deadlock (MariaDB/MySQL, PostgreSQL) run again
 # as a whole; every decorated function is one transaction.
+_WRITE_LOCK = threading.Lock()
+_LOCK_WAIT = 30
+
 retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5,
                                               retry_on_deadlock=True)
 
@@ -74,18 +105,43 @@ def _tune_sqlite(engine):
 
     @sa.event.listens_for(engine, 'begin')
     def _on_begin(connection):
-        if 'in_transaction' not in connection.info:
-            connection.exec_driver_sql('BEGIN IMMEDIATE')
-            connection.info['in_transaction'] = True
+        if 'in_transaction' in connection.info:
+            return
+        if getattr(_local, 'read_only', False):
+            connection.exec_driver_sql('BEGIN')
+        else:
+            # Writers of this process queue on a fair lock rather than in
+            # SQLite's busy handler, which sleeps and retries and lets
+            # throughput collapse as soon as a few threads compete.
+            # A writer nested in another writer of the same thread cannot
+            # get the lock: it then waits in SQLite's busy handler, whose
+            # timeout reports the mistake, instead of hanging here.
+            if _WRITE_LOCK.acquire(timeout=_LOCK_WAIT):
+                connection.info['write_lock'] = True
+            try:
+                connection.exec_driver_sql('BEGIN IMMEDIATE')
+            except Exception:
+                _on_end(connection)
+                raise
+        connection.info['in_transaction'] = True
+
+    @sa.event.listens_for(engine, 'commit')
+    @sa.event.listens_for(engine, 'rollback')
+    def _on_end(connection):
+        if connection.info.pop('write_lock', False):
+            _WRITE_LOCK.release()
 
     # oslo.db gives file SQLite a NullPool: a new connection, and its
     # PRAGMAs, for every transaction. Keep connections instead; the
     # sqlite3 module allows them to move between threads once
     # check_same_thread is off, and the pool hands each to one thread at a
     # time.
+    # The new pool takes over the old one's event listeners (oslo.db's
+    # and ours above), which are attached to the pool, not the engine.
+    old = engine.pool
     engine.pool = sa.pool.QueuePool(
-        engine.pool._creator, pool_size=CONF.database.max_pool_size or 5,
-        max_overflow=-1, pre_ping=False)
+        old._creator, pool_size=CONF.database.max_pool_size or 5,
+        max_overflow=-1, _dispatch=old.dispatch, dialect=old._dialect)
     engine.dispose()
 
 
