@@ -10,7 +10,10 @@ from manila_lite import conf
 from manila_lite import exception
 from manila_lite import messages
 from manila_lite import states
+from manila_lite.db import quotas
 from manila_lite.db import services as service_db
+from manila_lite.db import share_manage as manage_db
+from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
 from manila_lite.scheduler import host_manager
 from manila_lite.share import api as share_api
@@ -45,9 +48,16 @@ class SchedulerManager:
 
     def run_periodic_tasks(self, context):
         self._refresh_service_states(context)
+        self._expire_reservations(context)
         if self._orphans_pending and not self._warming_up():
             self._orphans_pending = False
             self._reschedule_orphans(context)
+
+    def _expire_reservations(self, context):
+        """Give back quota held by operations that never finished."""
+        expired = quotas.expire_reservations(context)
+        if expired:
+            LOG.info('Rolled back %d expired quota reservations', expired)
 
     def _refresh_service_states(self, context):
         service_states = {
@@ -89,6 +99,9 @@ class SchedulerManager:
 
     def update_service_capabilities(self, context, host, capabilities,
                                     availability_zone, timestamp=None):
+        if host not in self._usable_backends:
+            # A share service that registered after our last look.
+            self._refresh_service_states(context)
         self.host_manager.update_capabilities(
             host, capabilities, availability_zone,
             timestamp or timeutils.utcnow())
@@ -120,3 +133,71 @@ class SchedulerManager:
             return
         self.share_rpc.create_share_instance(context, pool.host,
                                              share_instance_id)
+
+    # -- requests bound to the pool of an existing share ---------------------
+
+    def _check_pool(self, share_instance_id, host, spec):
+        """Raise NoValidHost unless the pool can take the request.
+
+        A pool no share service has reported yet passes while this
+        scheduler is warming up: the backend checks its own room.
+        """
+        try:
+            self.host_manager.check_pool(host, spec)
+        except KeyError:
+            if not self._warming_up():
+                raise exception.NoValidHost(
+                    reason='Pool %s is not known to the scheduler.' % host)
+            LOG.info('Pool %s of share instance %s not reported yet; '
+                     'passing the request on', host, share_instance_id)
+
+    def extend_share(self, context, share_instance_id, new_size,
+                     reservations, spec):
+        """Pass an extend on if the share's pool has room for the growth.
+
+        When it has not, the share goes back to available with its quota
+        reservation given back, and its owner is told why.
+        """
+        try:
+            instance = share_db.instance_get(context, share_instance_id)
+        except exception.ShareInstanceNotFound:
+            quotas.rollback(context, reservations)
+            return
+        if instance.status != states.EXTENDING:
+            LOG.info('Share instance %s is %s, no longer extending; '
+                     'ignoring the extend', share_instance_id,
+                     instance.status)
+            return
+        growth = dict(spec, size=new_size - instance.share.size)
+        try:
+            self._check_pool(share_instance_id, instance.host, growth)
+        except exception.NoValidHost as err:
+            LOG.warning('Cannot extend share instance %s: %s',
+                        share_instance_id, err)
+            if resize_db.fail(context, share_instance_id, states.EXTENDING,
+                              states.AVAILABLE, reservations):
+                messages.record(
+                    context, spec['project_id'], 'SHARE', spec['share_id'],
+                    messages.ACTION_EXTEND, messages.NO_VALID_HOST)
+            return
+        self.share_rpc.extend_share(context, instance.host,
+                                    share_instance_id, new_size,
+                                    reservations)
+
+    def manage_share(self, context, share_instance_id, driver_options,
+                     spec):
+        """Pass a manage on if the share type fits the pool named."""
+        try:
+            instance = share_db.instance_get(context, share_instance_id)
+        except exception.ShareInstanceNotFound:
+            return
+        try:
+            self._check_pool(share_instance_id, instance.host,
+                             dict(spec, size=0))
+        except exception.NoValidHost as err:
+            LOG.warning('Cannot manage share instance %s on %s: %s',
+                        share_instance_id, instance.host, err)
+            manage_db.fail(context, share_instance_id)
+            return
+        self.share_rpc.manage_share(context, instance.host,
+                                    share_instance_id, driver_options)

@@ -1,0 +1,52 @@
+"""The scheduler manager's view of share services as they come and go."""
+
+from manila_lite import context as ml_context
+from manila_lite import states
+from manila_lite.db import services as service_db
+from manila_lite.db import share_types as type_db
+from manila_lite.db import shares as share_db
+from manila_lite.scheduler import manager
+
+CAPABILITIES = {
+    'share_backend_name': 'late', 'driver_handles_share_servers': False,
+    'storage_protocol': 'NFS_CIFS',
+    'pools': [{'pool_name': 'p0', 'total_capacity_gb': 100,
+               'free_capacity_gb': 100}],
+}
+
+
+def test_share_service_registered_after_scheduler_start(clean_database):
+    ctx = ml_context.get_admin_context()
+    scheduler = manager.SchedulerManager()
+    scheduler.init_host(ctx)  # no share service registered yet
+    service_db.register(ctx, 'node@late', 'manila-share', 'manila-share',
+                        'nova')
+    scheduler.update_service_capabilities(ctx, 'node@late', CAPABILITIES,
+                                          'nova')
+    share_type = type_db.create(ctx, 't', {
+        'driver_handles_share_servers': 'False'})
+    share = share_db.create(
+        ctx, dict(project_id='p', user_id='u', size=1, share_proto='NFS'),
+        dict(status=states.CREATING, share_type_id=share_type.id))
+    scheduler.share_rpc = _Recorder()
+    scheduler.create_share_instance(ctx, share.instance.id, {
+        'share_id': share.id, 'project_id': 'p', 'size': 1,
+        'share_proto': 'NFS', 'availability_zone': None,
+        'snapshot_id': None, 'share_type': {
+            'id': share_type.id, 'name': 't',
+            'extra_specs': share_type.specs}})
+    placed = share_db.get(ctx, share.id)
+    assert placed.host == 'node@late#p0'
+    assert placed.status == states.CREATING
+    assert scheduler.share_rpc.casts == [('node@late',
+                                          share.instance.id)]
+
+
+class _Recorder:
+    """Stands in for the share service RPC client: records the casts."""
+
+    def __init__(self):
+        self.casts = []
+
+    def create_share_instance(self, context, host, share_instance_id):
+        self.casts.append((host, share_instance_id))
