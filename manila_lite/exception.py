@@ -204,3 +204,41 @@ class ShareResourceNotFound(NotFound):
 
 class SnapshotResourceNotFound(NotFound):
     message = 'Snapshot %(name)s could not be found on the backend.'
+
+
+# -- resize and manage -------------------------------------------------------
+
+class ShareSizeExceedsAvailableQuota(ManilaLiteException):
+    """Manila answers an extend past the gigabytes quota with 403."""
+    message = ('Requested share exceeds allowed project/user or share type '
+               'gigabytes quota.')
+    code = 403
+
+
+class ServiceIsDown(Invalid):
+    message = 'Service %(service)s is down.'
+
+
+class ForbiddenAction(NotAuthorized):
+    """403 for a request the resource's state forbids (Manila's wording)."""
+    message = '%(reason)s'
+
+
+# -- snapshots ---------------------------------------------------------------
+
+class ShareSnapshotNotFound(NotFound):
+    message = 'Snapshot %(snapshot_id)s could not be found.'
+
+
+class ShareSnapshotInstanceNotFound(NotFound):
+    message = 'Snapshot instance %(instance_id)s could not be found.'
+
+
+class InvalidShareSnapshot(Invalid):
+    message = 'Invalid share snapshot: %(reason)s'
+
+
+class UnprocessableEntity(ManilaLiteException):
+    """Manila answers 422 for some well-formed but unusable bodies."""
+    message = 'Unprocessable entity: %(reason)s'
+    code = 422

@@ -13,18 +13,28 @@ LOG = logging.getLogger(__name__)
 
 ACTION_ALLOCATE_HOST = '001'
 ACTION_CREATE = '002'
-ACTION_DELETE = '003'
+ACTION_REVERT_TO_SNAPSHOT = '006'
+ACTION_DELETE = '007'
+ACTION_EXTEND = '008'
+ACTION_SHRINK = '009'
 
 ACTIONS = {
     ACTION_ALLOCATE_HOST: 'allocate host',
     ACTION_CREATE: 'create',
+    ACTION_REVERT_TO_SNAPSHOT: 'revert to snapshot',
     ACTION_DELETE: 'delete',
+    ACTION_EXTEND: 'extend',
+    ACTION_SHRINK: 'shrink',
 }
 
 UNKNOWN_ERROR = '001'
 NO_VALID_HOST = '002'
 DRIVER_FAILED_CREATING = '003'
 DRIVER_FAILED_DELETING = '004'
+DRIVER_FAILED_EXTEND = '015'
+DRIVER_FAILED_CREATING_FROM_SNAP = '017'
+DRIVER_REFUSED_SHRINK = '018'
+DRIVER_FAILED_SHRINK = '019'
 
 DETAILS = {
     UNKNOWN_ERROR: 'An unknown error occurred.',
@@ -33,6 +43,21 @@ DETAILS = {
                    'availability zone, share type capabilities).',
     DRIVER_FAILED_CREATING: 'The share backend failed to create the share.',
     DRIVER_FAILED_DELETING: 'The share backend failed to delete the share.',
+    DRIVER_FAILED_EXTEND: (
+        'The share backend failed to extend the share; its status is now '
+        'extending_error. It cannot be extended again until an '
+        'administrator has looked into the failure and reset its status.'),
+    DRIVER_REFUSED_SHRINK: (
+        'The share backend refused to shrink the share: it holds more data '
+        'than the requested size. The share is available again at its '
+        'previous size; choose a size above the space it uses.'),
+    DRIVER_FAILED_SHRINK: (
+        'The share backend cannot shrink shares. The share is available '
+        'again at its previous size.'),
+    DRIVER_FAILED_CREATING_FROM_SNAP: (
+        'The share backend failed to create the share from the snapshot. '
+        'Creating a new share from it may succeed; otherwise ask an '
+        'administrator to look into the failure.'),
 }
 
 

@@ -2,7 +2,12 @@
 
 request id -> authentication (keystonemiddleware or noauth) -> context and
 microversion -> pecan root, which dispatches through the route table.
+
+The unversioned root (``GET /``), where clients discover the API versions,
+is answered without authentication, as Manila answers it.
 """
+
+import time
 
 from oslo_log import log as logging
 from oslo_middleware import request_id
@@ -13,12 +18,20 @@ import webob.dec
 from manila_lite import conf
 from manila_lite import context as ml_context
 from manila_lite import exception
+from manila_lite import policy
 from manila_lite.api import faults
 from manila_lite.api import microversion
 from manila_lite.api import router
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
+
+
+class RequestId(request_id.RequestId):
+    """Every response carries its request id in ``x-openstack-request-id``
+    and, as Manila's always has, ``x-compute-request-id``."""
+
+    compat_headers = ['x-compute-request-id']
 
 
 class NoAuth:
@@ -56,17 +69,33 @@ class ContextMiddleware:
         # The API speaks JSON only, whatever a client accepts, as Manila;
         # this keeps pecan's content negotiation from answering 406.
         req.accept = 'application/json'
-        if req.environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed':
-            if req.path_info not in ('', '/') and \
-                    req.path_info.rstrip('/') != '/v2':
-                return faults.fault_response(401, 'Authentication required.')
+        unversioned = req.path_info in ('', '/')
+        if req.environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed' and \
+                not unversioned:
+            return faults.fault_response(401, 'Authentication required.')
+        # Stored for this thread too, so that every log line of the request
+        # names its request id, user and project (oslo.log context format).
         ctx = ml_context.RequestContext.from_environ(
             req.environ, request_id=req.environ.get(request_id.ENV_REQUEST_ID),
             remote_address=req.remote_addr)
+        # An operator may redefine who is an administrator in the policy
+        # file; the admin flag (every project's resources) follows it.
+        ctx.is_admin = policy.check_is_admin(ctx)
         req.environ['manila.context'] = ctx
-        if req.path_info in ('', '/'):
+        if unversioned:
             # The root is unversioned: clients discover versions there.
             return req.get_response(self.app)
+        started = time.monotonic()
+        response = self._versioned(req)
+        LOG.info('%(method)s %(url)s status: %(status)s len: %(length)s '
+                 'time: %(time).4f',
+                 {'method': req.method, 'url': req.path_qs,
+                  'status': response.status_int,
+                  'length': response.content_length or 0,
+                  'time': time.monotonic() - started})
+        return response
+
+    def _versioned(self, req):
         try:
             version = microversion.negotiate(req.headers)
         except microversion.NotAcceptable as err:
@@ -79,8 +108,30 @@ class ContextMiddleware:
         req.environ['manila.api_version'] = version
         response = req.get_response(self.app)
         microversion.add_headers(response, version)
-        response.headers['x-compute-request-id'] = ctx.request_id
         return response
+
+
+class PublicRoot:
+    """Sends the unversioned root past authentication, the rest through
+    it."""
+
+    def __init__(self, public, authenticated):
+        self.public = public
+        self.authenticated = authenticated
+
+    def __call__(self, environ, start_response):
+        if environ.get('PATH_INFO', '') in ('', '/'):
+            return self.public(environ, start_response)
+        return self.authenticated(environ, start_response)
+
+
+def authentication(app):
+    """``app`` behind the configured ``auth_strategy``."""
+    if CONF.auth_strategy == 'noauth':
+        return NoAuth(app)
+    from keystonemiddleware import auth_token
+    # Options come from [keystone_authtoken] of manila-lite's own config.
+    return auth_token.AuthProtocol(app, {'oslo_config_config': CONF})
 
 
 def build_app():
@@ -88,9 +139,4 @@ def build_app():
     app = pecan.Pecan(router.RootController(), force_canonical=False,
                       guess_content_type_from_ext=False)
     app = ContextMiddleware(app)
-    if CONF.auth_strategy == 'noauth':
-        app = NoAuth(app)
-    else:
-        from keystonemiddleware import auth_token
-        app = auth_token.filter_factory({})(app)
-    return request_id.RequestId(app)
+    return RequestId(PublicRoot(app, authentication(app)))

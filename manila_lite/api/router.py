@@ -21,8 +21,12 @@ from manila_lite.api.handlers import messages
 from manila_lite.api.handlers import quotas
 from manila_lite.api.handlers import scheduler_stats
 from manila_lite.api.handlers import services
+from manila_lite.api.handlers import share_manage
+from manila_lite.api.handlers import share_metadata
 from manila_lite.api.handlers import share_types
 from manila_lite.api.handlers import shares
+from manila_lite.api.handlers import snapshot_instances
+from manila_lite.api.handlers import snapshots
 from manila_lite.api.handlers import versions
 
 ROUTES = {
@@ -31,10 +35,36 @@ ROUTES = {
     '/shares/{share_id}': {'GET': shares.show, 'PUT': shares.update,
                            'DELETE': shares.delete},
     '/shares/{share_id}/action': {'POST': shares.action},
+    '/shares/manage': {'POST': share_manage.manage},
+    '/os-share-manage': {'POST': share_manage.manage_legacy},
+    '/os-share-unmanage/{share_id}/unmanage': {
+        'POST': share_manage.unmanage_legacy},
+    '/shares/{share_id}/metadata': {'GET': share_metadata.index,
+                                    'POST': share_metadata.create,
+                                    'PUT': share_metadata.update_all},
+    '/shares/{share_id}/metadata/{key}': {
+        'GET': share_metadata.show, 'POST': share_metadata.update_item,
+        'DELETE': share_metadata.delete},
     '/shares/{share_id}/export_locations': {
         'GET': export_locations.index},
     '/shares/{share_id}/export_locations/{export_location_id}': {
         'GET': export_locations.show},
+    '/snapshots': {'GET': snapshots.index, 'POST': snapshots.create},
+    '/snapshots/detail': {'GET': snapshots.detail},
+    '/snapshots/manage': {'POST': snapshots.manage},
+    '/snapshots/{snapshot_id}': {'GET': snapshots.show,
+                                 'PUT': snapshots.update,
+                                 'DELETE': snapshots.delete},
+    '/snapshots/{snapshot_id}/action': {'POST': snapshots.action},
+    '/snapshots/{snapshot_id}/export-locations': {
+        'GET': snapshots.export_locations},
+    '/snapshots/{snapshot_id}/export-locations/{export_location_id}': {
+        'GET': snapshots.export_location},
+    '/snapshot-instances': {'GET': snapshot_instances.index},
+    '/snapshot-instances/detail': {'GET': snapshot_instances.detail},
+    '/snapshot-instances/{instance_id}': {'GET': snapshot_instances.show},
+    '/snapshot-instances/{instance_id}/action': {
+        'POST': snapshot_instances.action},
     '/types': {'GET': share_types.index, 'POST': share_types.create},
     '/types/default': {'GET': share_types.default},
     '/types/{type_id}': {'GET': share_types.show, 'PUT': share_types.update,
@@ -148,6 +178,11 @@ def dispatch(req):
         handler, params = match(path, req.method)
     except _Unroutable as err:
         return err.response
+    caller = common.context(req).project_id
+    if project_id and caller and project_id != caller:
+        # Another project's URL with one's own token: refused as Manila
+        # does, before any handler could say whether something exists.
+        return faults.fault_response(400, 'Malformed request url')
     req.environ['manila.url_project_id'] = project_id
     req.environ['manila.legacy_path'] = legacy
     try:

@@ -19,9 +19,13 @@ api_opts = [
                help='Base URL presented in links; defaults to the request '
                     'host URL.'),
     cfg.StrOpt('auth_strategy', default='keystone',
-               choices=[('keystone', 'keystonemiddleware auth_token'),
+               choices=[('keystone', 'keystonemiddleware auth_token, '
+                                     'configured in [keystone_authtoken]'),
                         ('noauth', 'no authentication: the token is '
-                                   '"user:project" (development only)')],
+                                   '"user:project"; callers are '
+                                   'administrators unless an X-Roles '
+                                   'header names their roles '
+                                   '(development only)')],
                help='How API requests are authenticated.'),
     cfg.StrOpt('default_share_type',
                help='Share type used when a create request names none.'),

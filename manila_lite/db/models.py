@@ -328,3 +328,72 @@ class Message(Base):
     message_level: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     expires_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime, index=True)
+
+
+class ShareSnapshot(Base):
+    """A point-in-time copy of a share, as its user asked for it.
+
+    Shares cannot be deleted while they have snapshots, so the foreign key
+    to the share restricts rather than cascades.
+    """
+
+    __tablename__ = 'share_snapshots'
+    __table_args__ = (
+        sa.Index('ix_share_snapshots_project_id_created_at', 'project_id',
+                 'created_at'),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('shares.id'), index=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    display_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    display_description: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    size: orm.Mapped[int] = orm.mapped_column()
+    share_size: orm.Mapped[int] = orm.mapped_column()
+    share_proto: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+    instance: orm.Mapped['ShareSnapshotInstance'] = orm.relationship(
+        back_populates='snapshot', uselist=False, lazy='joined',
+        innerjoin=True, cascade='all, delete-orphan')
+
+    # Fields views read that live on the instance.
+    @property
+    def status(self):
+        return self.instance.status
+
+    @property
+    def progress(self):
+        return self.instance.progress
+
+    @property
+    def provider_location(self):
+        return self.instance.provider_location
+
+    @property
+    def share_instance_id(self):
+        return self.instance.share_instance_id
+
+
+class ShareSnapshotInstance(Base):
+    """The snapshot as the backend of its share instance holds it."""
+
+    __tablename__ = 'share_snapshot_instances'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    snapshot_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_snapshots.id', ondelete='CASCADE'),
+        unique=True)
+    share_instance_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_instances.id'), index=True)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    progress: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
+    provider_location: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+
+    snapshot: orm.Mapped[ShareSnapshot] = orm.relationship(
+        back_populates='instance', lazy='raise')

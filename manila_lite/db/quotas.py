@@ -7,6 +7,11 @@ deleting it), so usage cannot drift from what exists: a failed request
 rolls both back together.
 """
 
+import datetime
+import uuid
+
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from manila_lite import conf
@@ -80,34 +85,45 @@ def _usage_rows(session, project_id, scopes, resources):
     return rows
 
 
-def consume(session, project_id, user_id, share_type_id, deltas):
+def _check_limits(session, project_id, scopes, rows, deltas):
+    """Raise 413 naming the first resource a positive delta takes over a
+    limit at some scope; what is reserved counts as held."""
+    if not any(d > 0 for d in deltas.values()):
+        return
+    limits = _limits(session, project_id)
+    project_limits = dict(defaults(), **limits.get(('', ''), {}))
+    for scope in scopes:
+        scope_limits = (project_limits if scope == ('', '')
+                        else limits.get(scope, {}))
+        for resource, delta in deltas.items():
+            limit = scope_limits.get(resource, UNLIMITED)
+            if delta <= 0 or limit == UNLIMITED:
+                continue
+            usage = rows[scope + (resource,)]
+            held = (usage.in_use or 0) + (usage.reserved or 0)
+            if held + delta > limit:
+                raise exception.OverQuota(
+                    resource=resource, requested=delta, in_use=held,
+                    limit=limit)
+
+
+def consume(session, project_id, user_id, share_type_id, deltas,
+            force=False):
     """Add ``deltas`` to usage in the caller's transaction.
 
     Positive deltas are checked against every scope that has a limit and
     raise 413 naming the first resource over quota; negative deltas (a
-    release) are never refused and never take usage below zero.
+    release) are never refused and never take usage below zero. ``force``
+    counts what already exists on a backend (a managed resource) whatever
+    the limits say.
     """
     deltas = {r: d for r, d in deltas.items() if d}
     if not deltas:
         return
     scopes = _scopes(project_id, user_id, share_type_id)
     rows = _usage_rows(session, project_id, scopes, list(deltas))
-    if any(d > 0 for d in deltas.values()):
-        limits = _limits(session, project_id)
-        project_limits = dict(defaults(), **limits.get(('', ''), {}))
-        for scope in scopes:
-            scope_limits = (project_limits if scope == ('', '')
-                            else limits.get(scope, {}))
-            for resource, delta in deltas.items():
-                limit = scope_limits.get(resource, UNLIMITED)
-                if delta <= 0 or limit == UNLIMITED:
-                    continue
-                usage = rows[scope + (resource,)]
-                held = (usage.in_use or 0) + (usage.reserved or 0)
-                if held + delta > limit:
-                    raise exception.OverQuota(
-                        resource=resource, requested=delta, in_use=held,
-                        limit=limit)
+    if not force:
+        _check_limits(session, project_id, scopes, rows, deltas)
     for usage in rows.values():
         delta = deltas[usage.resource]
         usage.in_use = max(0, (usage.in_use or 0) + delta)
@@ -175,3 +191,153 @@ def delete_limits(context, project_id, user_id='', share_type_id=''):
             models.Quota.project_id == project_id,
             models.Quota.user_id == (user_id or ''),
             models.Quota.share_type_id == (share_type_id or '')))
+
+
+# -- two-phase changes: reserve now, commit or roll back when done ----------
+#
+# An operation whose outcome is known only later (extending a share on its
+# backend) reserves its deltas with the request: positive deltas count as
+# ``reserved`` at once, so two requests cannot both take the last room, and
+# are checked against the limits like consume(). commit() moves them to
+# ``in_use`` -- in the transaction recording the outcome -- and rollback()
+# gives them back. Negative deltas are only held aside until commit.
+
+# Ids of reservations made for an ``owner`` are derived from it, so a
+# restarted service can find what an interrupted operation still holds.
+_OWNER_NAMESPACE = uuid.UUID('5d0b6a8e-6c1f-4a5e-9f0e-3b8f4c1d2e7a')
+
+
+def _owned_id(owner, usage_id):
+    return str(uuid.uuid5(_OWNER_NAMESPACE, '%s/%s' % (owner, usage_id)))
+
+
+def _expire_at(expire):
+    if isinstance(expire, datetime.datetime):
+        return expire
+    seconds = CONF.quota.reservation_expire if expire is None else expire
+    return timeutils.utcnow() + datetime.timedelta(seconds=seconds)
+
+
+def reserve_in(session, project_id, user_id, share_type_id, deltas,
+               expire=None, owner=None):
+    """Reserve ``deltas`` in the caller's transaction; return the ids.
+
+    ``expire``: seconds (default [quota] reservation_expire) or a
+    datetime, after which expire_reservations() rolls them back.
+    ``owner`` names the operation (one at a time per owner); what the
+    owner still held from an earlier, interrupted run is rolled back first.
+    """
+    deltas = {r: d for r, d in deltas.items() if d}
+    if not deltas:
+        return []
+    scopes = _scopes(project_id, user_id, share_type_id)
+    rows = _usage_rows(session, project_id, scopes, list(deltas))
+    session.flush()  # usage rows created just now need their ids
+    if owner:
+        _release(session, [_owned_id(owner, u.id) for u in rows.values()],
+                 commit=False)
+    _check_limits(session, project_id, scopes, rows, deltas)
+    expire_at = _expire_at(expire)
+    ids = []
+    for usage in rows.values():
+        delta = deltas[usage.resource]
+        reservation_id = (_owned_id(owner, usage.id) if owner
+                          else uuidutils.generate_uuid())
+        session.add(models.Reservation(id=reservation_id, usage_id=usage.id,
+                                       delta=delta, expire=expire_at))
+        if delta > 0:
+            usage.reserved = (usage.reserved or 0) + delta
+        ids.append(reservation_id)
+    session.flush()
+    return ids
+
+
+@db_api.retry_on_deadlock
+def reserve(context, project_id, user_id, share_type_id, deltas,
+            expire=None, owner=None):
+    """reserve_in() in a transaction of its own."""
+    with db_api.writer.using(context) as session:
+        return reserve_in(session, project_id, user_id, share_type_id,
+                          deltas, expire=expire, owner=owner)
+
+
+def _release(session, reservation_ids, commit):
+    """Drop reservations, applying them to in_use when ``commit``."""
+    if not reservation_ids:
+        return 0
+    found = session.execute(
+        sa.select(models.Reservation, models.QuotaUsage)
+        .join(models.QuotaUsage,
+              models.Reservation.usage_id == models.QuotaUsage.id)
+        .where(models.Reservation.id.in_(list(reservation_ids)))
+        .order_by(models.QuotaUsage.id)
+        .with_for_update()).all()
+    for reservation, usage in found:
+        if reservation.delta > 0:
+            usage.reserved = max(0, (usage.reserved or 0) - reservation.delta)
+        if commit:
+            usage.in_use = max(0, (usage.in_use or 0) + reservation.delta)
+        session.delete(reservation)
+    session.flush()
+    return len(found)
+
+
+def commit_in(session, reservation_ids):
+    """Apply reservations to in_use in the caller's transaction.
+
+    Ids already committed, rolled back or expired are ignored, so a
+    repeated commit changes nothing. Returns how many were applied.
+    """
+    return _release(session, reservation_ids, commit=True)
+
+
+def rollback_in(session, reservation_ids):
+    """Give reservations back in the caller's transaction."""
+    return _release(session, reservation_ids, commit=False)
+
+
+@db_api.retry_on_deadlock
+def commit(context, reservation_ids):
+    with db_api.writer.using(context) as session:
+        return commit_in(session, reservation_ids)
+
+
+@db_api.retry_on_deadlock
+def rollback(context, reservation_ids):
+    with db_api.writer.using(context) as session:
+        return rollback_in(session, reservation_ids)
+
+
+def owned(context, project_id, owner):
+    """(ids, {resource: delta}) that ``owner`` still holds in a project.
+
+    The deltas are those of the project scope, i.e. the operation's own.
+    """
+    with db_api.reader.using(context) as session:
+        usages = {u.id: u for u in session.scalars(
+            sa.select(models.QuotaUsage)
+            .where(models.QuotaUsage.project_id == project_id))}
+        candidates = {_owned_id(owner, usage_id): usage_id
+                      for usage_id in usages}
+        found = session.scalars(sa.select(models.Reservation).where(
+            models.Reservation.id.in_(list(candidates)))).all()
+    deltas = {}
+    for reservation in found:
+        usage = usages[reservation.usage_id]
+        if (usage.user_id, usage.share_type_id) == ('', ''):
+            deltas[usage.resource] = reservation.delta
+    return [r.id for r in found], deltas
+
+
+def rollback_owned(context, project_id, owner):
+    ids, _deltas = owned(context, project_id, owner)
+    return rollback(context, ids)
+
+
+@db_api.retry_on_deadlock
+def expire_reservations(context):
+    """Roll back reservations whose operation never finished in time."""
+    with db_api.writer.using(context) as session:
+        ids = session.scalars(sa.select(models.Reservation.id).where(
+            models.Reservation.expire < timeutils.utcnow())).all()
+        return _release(session, ids, commit=False)

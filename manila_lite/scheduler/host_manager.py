@@ -320,6 +320,29 @@ class HostManager:
                       spec.get('share_id'))
             return best
 
+    def check_pool(self, host, spec):
+        """Whether the pool ``host`` ('host@backend#pool') passes every
+        filter for ``spec``, its size consumed if so; for requests bound to
+        a pool already (extending a share, managing one).
+
+        Raises NoValidHost naming the reason, or KeyError when the pool
+        has not been reported (yet).
+        """
+        backend, _sep, pool_name = host.partition('#')
+        with self._lock:
+            pool = self._pools.get(backend, {})[pool_name]
+            if not self._eligible(backend):
+                raise exception.NoValidHost(
+                    reason='The share service %s is down or disabled.'
+                    % backend)
+            for pool_filter in self.filters:
+                if not self._run_filter(pool_filter, [pool], spec):
+                    raise exception.NoValidHost(
+                        reason='Pool %s did not pass the %s.'
+                        % (host, pool_filter.name))
+            pool.consume(spec.get('size') or 0)
+            return pool
+
     def _near_snapshot(self, candidates, spec):
         """Shares made from a snapshot stay where the snapshot can be read:
         its own backend, or one sharing its replication domain."""

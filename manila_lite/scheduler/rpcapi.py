@@ -18,6 +18,19 @@ class SchedulerAPI:
         self.client.cast(context, 'create_share_instance',
                          share_instance_id=share_instance_id, spec=spec)
 
+    def extend_share(self, context, share_instance_id, new_size,
+                     reservations, spec):
+        self.client.cast(context, 'extend_share',
+                         share_instance_id=share_instance_id,
+                         new_size=new_size, reservations=reservations,
+                         spec=spec)
+
+    def manage_share(self, context, share_instance_id, driver_options,
+                     spec):
+        self.client.cast(context, 'manage_share',
+                         share_instance_id=share_instance_id,
+                         driver_options=driver_options, spec=spec)
+
     def update_service_capabilities(self, context, host, capabilities,
                                     availability_zone, timestamp):
         """Fanout, so every scheduler keeps the same picture."""

@@ -13,8 +13,12 @@ from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.db import snapshots as snapshot_db
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
+from manila_lite.share import manage_api
+from manila_lite.share import resize_api
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite.share import snapshot_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -53,13 +57,16 @@ def request_spec(context, instance, share_type=None):
         'size': share.size, 'share_proto': share.share_proto,
         'availability_zone': instance.availability_zone,
         'snapshot_id': share.snapshot_id,
+        # Shares from a snapshot go where the snapshot can be read.
+        'snapshot_host': share.snapshot_id and snapshot_db.snapshot_host(
+            context, share.snapshot_id),
         'share_type': share_type and {
             'id': share_type.id, 'name': share_type.name,
             'extra_specs': share_type.specs},
     }
 
 
-class API:
+class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
     def __init__(self):
         self.scheduler_rpc = scheduler_rpcapi.SchedulerAPI()
         self.share_rpc = share_rpcapi.ShareAPI()
@@ -67,31 +74,41 @@ class API:
     def create(self, context, share_proto, size, name=None,
                description=None, share_type=None, availability_zone=None,
                metadata=None, is_public=False, snapshot_id=None,
-               share_network_id=None):
+               share_network_id=None,
+               check_create_from_snapshot_support=False):
         proto = share_proto.upper()
         if proto not in [p.upper() for p in CONF.enabled_share_protocols]:
             raise exception.InvalidInput(
                 reason='Invalid share protocol %s; enabled protocols are %s.'
                        % (share_proto,
                           ', '.join(CONF.enabled_share_protocols)))
+        requested_zone = availability_zone
         if snapshot_id:
-            raise exception.NotFound('Snapshot %s could not be found.'
-                                     % snapshot_id)
+            # 2.24+ refuses parents without create_share_from_snapshot.
+            requested = share_type and type_db.get_by_name_or_id(
+                context, share_type)
+            _snap, share_type, availability_zone, share_network_id = \
+                snapshot_api.source_for_new_share(
+                    context, snapshot_id, size, requested,
+                    availability_zone, share_network_id,
+                    check_create_from_snapshot_support)
         if share_network_id:
             raise exception.NotFound('Share network %s could not be found.'
                                      % share_network_id)
-        share_type = resolve_share_type(context, share_type)
+        if not snapshot_id:
+            share_type = resolve_share_type(context, share_type)
         specs = share_type.specs
-        if _spec_true(specs.get('driver_handles_share_servers', False)):
+        if not snapshot_id and _spec_true(
+                specs.get('driver_handles_share_servers', False)):
             raise exception.InvalidInput(
                 reason='Share type %s requires driver_handles_share_servers; '
                        'a share network must be given.' % share_type.name)
-        self._check_zone(context, availability_zone, specs)
+        self._check_zone(context, requested_zone, specs)
 
         share_values = dict(
             project_id=context.project_id, user_id=context.user_id,
             display_name=name, display_description=description, size=size,
-            share_proto=proto, is_public=is_public,
+            share_proto=proto, is_public=is_public, snapshot_id=snapshot_id,
             replication_type=specs.get('replication_type'),
             **{cap: _spec_true(specs.get(cap, False))
                for cap in _TYPE_CAPABILITIES})
@@ -131,6 +148,12 @@ class API:
         self._delete(context, share, force=True)
 
     def _delete(self, context, share, force):
+        count = snapshot_db.count_for_share(context, share.id)
+        if count:
+            # Manila answers 403 on delete, 400 on force_delete.
+            error = exception.InvalidShare if force else exception.ShareBusy
+            raise error(reason='Share still has %d dependent snapshots.'
+                        % count)
         instance = share.instance
         if instance.host is None:
             # Never placed (no valid host): nothing exists on a backend.

@@ -18,6 +18,9 @@ from manila_lite import states
 from manila_lite.conf import backend as backend_conf
 from manila_lite.db import shares as share_db
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
+from manila_lite.share import manage_manager
+from manila_lite.share import resize_manager
+from manila_lite.share import snapshot_manager
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -52,7 +55,11 @@ def share_dict(instance, share):
         'availability_zone': instance.availability_zone,
         'project_id': share.project_id, 'user_id': share.user_id,
         'snapshot_id': share.snapshot_id, 'status': instance.status,
-        'export_locations': [],
+        'export_locations': [
+            {'path': loc.path, 'is_admin_only': loc.is_admin_only,
+             'preferred': loc.preferred}
+            for loc in instance.export_locations],
+        'metadata': share.metadata_dict,
     }
 
 
@@ -68,7 +75,9 @@ def normalize_export_locations(locations):
     return result
 
 
-class ShareManager:
+class ShareManager(snapshot_manager.SnapshotManagerMixin,
+                   resize_manager.ResizeManagerMixin,
+                   manage_manager.ManageManagerMixin):
     """RPC endpoint of one backend."""
 
     target = messaging.Target(version='1.0')
@@ -115,6 +124,9 @@ class ShareManager:
                 self.create_share_instance(context, instance.id)
             else:
                 self.delete_share_instance(context, instance.id)
+        self._recover_snapshots(context)
+        self._recover_resizes(context)
+        self._recover_manage(context)
 
     # -- periodic work ------------------------------------------------------
 
@@ -138,8 +150,12 @@ class ShareManager:
             return
         share = instance.share
         try:
-            locations = self.driver.create_share(
-                context, share_dict(instance, share))
+            if share.snapshot_id:
+                locations = self._create_share_from_snapshot(
+                    context, instance, share, share_dict(instance, share))
+            else:
+                locations = self.driver.create_share(
+                    context, share_dict(instance, share))
         except Exception as err:
             LOG.error('Driver failed to create share instance %s: %s',
                       share_instance_id, err)
@@ -147,7 +163,9 @@ class ShareManager:
                                    sources=[states.CREATING]):
                 messages.record(context, share.project_id, 'SHARE',
                                 share.id, messages.ACTION_CREATE,
-                                messages.DRIVER_FAILED_CREATING)
+                                messages.DRIVER_FAILED_CREATING_FROM_SNAP
+                                if share.snapshot_id
+                                else messages.DRIVER_FAILED_CREATING)
             return
         if share_db.finish_create(context, share_instance_id,
                                   normalize_export_locations(locations)):

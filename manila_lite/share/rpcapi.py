@@ -35,3 +35,49 @@ class ShareAPI:
         self._client(host).cast(context, 'delete_share_instance',
                                 share_instance_id=share_instance_id,
                                 force=force)
+
+    # -- resize and manage ---------------------------------------------------
+
+    def extend_share(self, context, host, share_instance_id, new_size,
+                     reservations):
+        self._client(host).cast(context, 'extend_share',
+                                share_instance_id=share_instance_id,
+                                new_size=new_size, reservations=reservations)
+
+    def shrink_share(self, context, host, share_instance_id, new_size,
+                     reservations):
+        self._client(host).cast(context, 'shrink_share',
+                                share_instance_id=share_instance_id,
+                                new_size=new_size, reservations=reservations)
+
+    def manage_share(self, context, host, share_instance_id, driver_options):
+        self._client(host).cast(context, 'manage_share',
+                                share_instance_id=share_instance_id,
+                                driver_options=driver_options)
+
+    def unmanage_share(self, context, host, share_instance_id):
+        self._client(host).cast(context, 'unmanage_share',
+                                share_instance_id=share_instance_id)
+
+    # -- snapshots ------------------------------------------------------------
+
+    def create_snapshot(self, context, host, snapshot_id):
+        self._client(host).cast(context, 'create_snapshot',
+                                snapshot_id=snapshot_id)
+
+    def delete_snapshot(self, context, host, snapshot_id, force=False):
+        self._client(host).cast(context, 'delete_snapshot',
+                                snapshot_id=snapshot_id, force=force)
+
+    def revert_to_snapshot(self, context, host, snapshot_id):
+        self._client(host).cast(context, 'revert_to_snapshot',
+                                snapshot_id=snapshot_id)
+
+    def manage_snapshot(self, context, host, snapshot_id, driver_options):
+        self._client(host).cast(context, 'manage_snapshot',
+                                snapshot_id=snapshot_id,
+                                driver_options=driver_options)
+
+    def unmanage_snapshot(self, context, host, snapshot_id):
+        self._client(host).cast(context, 'unmanage_snapshot',
+                                snapshot_id=snapshot_id)

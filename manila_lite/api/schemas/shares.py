@@ -57,3 +57,20 @@ reset_status = {
 }
 
 action = {'type': 'object', 'minProperties': 1, 'maxProperties': 1}
+
+# extend / shrink (and their os- names before 2.7). new_size is a count of
+# GiB, as a number or its digits; extend's force counts from 2.64.
+_NEW_SIZE = {'type': ['integer', 'string'], 'pattern': r'^\s*[0-9]+\s*$',
+             'minimum': 0}
+
+resize = {
+    'type': 'object',
+    'properties': {'new_size': _NEW_SIZE},
+    'required': ['new_size'],
+}
+
+extend_v2_64 = {
+    'type': 'object',
+    'properties': {'new_size': _NEW_SIZE, 'force': _BOOL},
+    'required': ['new_size'],
+}

@@ -7,6 +7,11 @@ and read back on start, so a share service killed and restarted finds its
 shares again. Options let a test inject latency and failures, per
 operation or per share name, without touching code.
 
+A share whose metadata has ``fake_fail_operations`` (driver methods,
+comma-separated, e.g. ``extend_share`` or ``create_snapshot``) fails those
+operations, and those on its snapshots, so a test can make one share fail
+through the API.
+
 Used space: a share uses 0 GB unless its metadata has ``fake_used_gb``
 (read on create and on shrink) or a test calls ``fake_set_used_gb``.
 Shrinking below the used space raises ShareShrinkingPossibleDataLoss;
@@ -223,6 +228,14 @@ class FakeShareDriver(driver.ShareDriver):
             if error:
                 raise error(reason=reason)
             raise exception.ShareBackendException(msg=reason)
+        failing = ((share or {}).get('metadata') or {}).get(
+            'fake_fail_operations') or ''
+        if operation in [op.strip() for op in failing.split(',')]:
+            LOG.info('Injected failure of %s for share %s', operation,
+                     share.get('id'))
+            raise exception.ShareBackendException(
+                msg='injected failure of %s for %s'
+                    % (operation, share.get('id')))
         if share is not None and operation in _CREATE_OPERATIONS:
             names = self._opt('fake_fail_share_names')
             if share.get('display_name') in names or share.get(
@@ -475,7 +488,7 @@ class FakeShareDriver(driver.ShareDriver):
         return result
 
     def extend_share(self, share, new_size, share_server=None):
-        self._begin('extend_share')
+        self._begin('extend_share', share)
         with self._lock:
             record = self._share_record(share['id'])
             self._check_room(record['pool'], int(new_size) - record['size'])
@@ -483,7 +496,7 @@ class FakeShareDriver(driver.ShareDriver):
             self._save()
 
     def shrink_share(self, share, new_size, share_server=None):
-        self._begin('shrink_share')
+        self._begin('shrink_share', share)
         with self._lock:
             record = self._share_record(share['id'])
             used = self._metadata_used_gb(share)
@@ -653,13 +666,13 @@ class FakeShareDriver(driver.ShareDriver):
                 or (snapshot.get('share') or {}).get('id'))
 
     def create_snapshot(self, context, snapshot, share_server=None):
-        self._begin('create_snapshot')
+        self._begin('create_snapshot', snapshot.get('share'))
         with self._lock:
             record = self._share_record(self._snapshot_share_id(snapshot))
             return self._snapshot_update(self._add_snapshot(snapshot, record))
 
     def delete_snapshot(self, context, snapshot, share_server=None):
-        self._begin('delete_snapshot')
+        self._begin('delete_snapshot', snapshot.get('share'))
         with self._lock:
             if self._state['snapshots'].pop(snapshot['id'], None):
                 self._save()
@@ -667,7 +680,7 @@ class FakeShareDriver(driver.ShareDriver):
     def revert_to_snapshot(self, context, snapshot, share_access_rules,
                            snapshot_access_rules, share_server=None):
         """Bring back the used space the share had when snapshotted."""
-        self._begin('revert_to_snapshot')
+        self._begin('revert_to_snapshot', snapshot.get('share'))
         with self._lock:
             snap = self._snapshot_record(snapshot['id'])
             record = self._share_record(snap['share_instance_id'])

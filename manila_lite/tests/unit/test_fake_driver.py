@@ -204,6 +204,22 @@ def test_only_the_named_share_fails_to_create():
     assert pool_stats(drv, 'pool0')['allocated_capacity_gb'] == 1
 
 
+def test_share_metadata_names_the_operations_that_fail_for_it():
+    drv, _ = make_driver()
+    doomed = share_dict(size=2, metadata={
+        'fake_fail_operations': 'shrink_share, extend_share'})
+    fine = share_dict(size=2)
+    for share in (doomed, fine):
+        drv.create_share(None, share)
+    with pytest.raises(exception.ShareBackendException):
+        drv.extend_share(doomed, 3)
+    with pytest.raises(exception.ShareBackendException):
+        drv.shrink_share(doomed, 1)
+    drv.extend_share(fine, 3)
+    assert drv.fake_get_share(doomed['id'])['size'] == 2
+    assert drv.fake_get_share(fine['id'])['size'] == 3
+
+
 def test_failing_unmanage_raises_the_error_the_manager_expects():
     drv, _ = make_driver(fake_fail_operations=['unmanage'])
     with pytest.raises(exception.UnmanageInvalidShare):

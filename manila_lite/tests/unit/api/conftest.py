@@ -7,6 +7,8 @@ The scheduler manager serves RPC on oslo.messaging's in-process fake://
 transport, with two backends' capabilities fed in directly.
 """
 
+import time
+
 from oslo_messaging import opts as messaging_opts
 import pytest
 import webtest
@@ -75,8 +77,19 @@ def database(tmp_path_factory):
     return db_api.get_engine()
 
 
+def _report_pools(manager):
+    """Feed the pools in as their share services would report them."""
+    ctx = ml_context.get_admin_context()
+    for host, capabilities in POOL_CAPABILITIES.items():
+        manager.update_service_capabilities(ctx, host, capabilities, 'nova')
+    # No share service rows back these reports: every reported backend is
+    # eligible (the states read from the empty services table would make
+    # none of them so).
+    manager.host_manager.set_service_states(None)
+
+
 def _start_scheduler():
-    """The scheduler manager's RPC server, or None if it cannot start."""
+    """The scheduler manager and its RPC server."""
     from manila_lite.scheduler import manager as scheduler_manager
     for group, opts in messaging_opts.list_opts():
         if group in (None, 'DEFAULT'):
@@ -84,23 +97,30 @@ def _start_scheduler():
     CONF.set_override('transport_url', 'fake:/')
     CONF.set_override('rpc_response_timeout', 10)
     manager = scheduler_manager.SchedulerManager()
-    ctx = ml_context.get_admin_context()
-    for host, capabilities in POOL_CAPABILITIES.items():
-        manager.update_service_capabilities(ctx, host, capabilities, 'nova')
+    _report_pools(manager)
     server = rpc.get_server(CONF.scheduler_topic, 'unit-test-scheduler',
                             [manager])
     server.start()
-    return server
+    return manager, server
 
 
 @pytest.fixture(scope='session')
-def scheduler(database):
-    server = _start_scheduler()
-    yield server
+def scheduler_service(database):
+    manager, server = _start_scheduler()
+    yield manager, server
     server.stop()
     server.wait()
     scheduler_stats._RPC = None
     rpc.cleanup()
+
+
+@pytest.fixture
+def scheduler(scheduler_service):
+    """The running scheduler, its pools reported afresh: what earlier
+    tests placed does not use up the capacity of later ones."""
+    manager, server = scheduler_service
+    _report_pools(manager)
+    return server
 
 
 @pytest.fixture
@@ -138,12 +158,20 @@ class Client:
         headers['X-Auth-Token'] = '%s-user:%s' % (role, project)
         if version is not None:
             headers[microversion.HEADER] = version
-        kwargs = {'headers': headers, 'status': status, 'expect_errors': True}
+        # webtest checks no status when errors are expected: check here.
+        kwargs = {'headers': headers, 'expect_errors': True}
         if body is not None:
-            return getattr(self.app, method.lower() + '_json')(
+            response = getattr(self.app, method.lower() + '_json')(
                 '/v2' + path, body, **kwargs)
-        return self.app.request('/v2' + path, method=method.upper(),
-                                **kwargs)
+        else:
+            response = self.app.request('/v2' + path, method=method.upper(),
+                                        **kwargs)
+        if status != '*':
+            assert response.status_int == status, (
+                '%s %s answered %s, not %s: %s' % (
+                    method, path, response.status_int, status,
+                    response.text[:500]))
+        return response
 
     def get(self, path, **kwargs):
         return self.request('GET', path, **kwargs)
@@ -163,3 +191,17 @@ def fault(response):
     ((name, detail),) = response.json.items()
     assert detail['code'] == response.status_int
     return name, detail['message']
+
+
+def wait_for_status(ctx, share_id, status, timeout=10):
+    """The share once asynchronous work (the scheduler) has moved it to
+    ``status``."""
+    from manila_lite.db import shares as share_db
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        share = share_db.get(ctx, share_id)
+        if share.status == status:
+            return share
+        time.sleep(0.02)
+    raise AssertionError('share %s stayed %s, never %s'
+                         % (share_id, share.status, status))

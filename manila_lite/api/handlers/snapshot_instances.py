@@ -1,0 +1,55 @@
+"""Snapshot instances (2.19+): what each backend holds of a snapshot.
+
+Administrators list and show them and reset their status; everything
+else goes through the snapshot.
+"""
+
+from manila_lite import exception
+from manila_lite.api import common
+from manila_lite.api.handlers import snapshots as snapshot_handlers
+from manila_lite.api.schemas import snapshots as schema
+from manila_lite.api.views import snapshots as views
+from manila_lite.db import snapshots as snapshot_db
+
+MIN_VERSION = '2.19'
+
+
+def _instances(req, action):
+    common.require_version(req, MIN_VERSION)
+    common.authorize(req, action)
+    return snapshot_db.instance_get_all(common.context(req),
+                                        req.GET.get('snapshot_id'))
+
+
+def index(req):
+    instances = _instances(req, 'share_snapshot_instance:index')
+    return {'snapshot_instances': [views.instance_summary(req, i)
+                                   for i in instances]}
+
+
+def detail(req):
+    instances = _instances(req, 'share_snapshot_instance:detail')
+    return {'snapshot_instances': [views.instance_detail(req, i)
+                                   for i in instances]}
+
+
+def show(req, instance_id):
+    common.require_version(req, MIN_VERSION)
+    common.authorize(req, 'share_snapshot_instance:show')
+    instance = snapshot_db.instance_get(common.context(req), instance_id)
+    return {'snapshot_instance': views.instance_detail(req, instance)}
+
+
+def action(req, instance_id):
+    common.require_version(req, MIN_VERSION)
+    data = common.body(req, schema.action)
+    name, args = next(iter(data.items()))
+    if name != 'reset_status':
+        raise exception.InvalidInput(
+            reason='There is no such action: %s' % name)
+    common.authorize(req, 'share_snapshot_instance:reset_status')
+    status = common.validate(args, schema.reset_status)['status']
+    ctx = common.context(req)
+    snapshot_handlers.api().reset_instance_status(
+        ctx, snapshot_db.instance_get(ctx, instance_id), status)
+    return common.accepted()

@@ -1,0 +1,226 @@
+"""Share snapshots: create, list, show, update, delete, manage and actions;
+and the share action ``revert`` (2.27+), which needs a snapshot."""
+
+from oslo_serialization import jsonutils
+
+from manila_lite import exception
+from manila_lite.api import common
+from manila_lite.api.microversion import Version
+from manila_lite.api.schemas import snapshots as schema
+from manila_lite.api.views import snapshots as views
+from manila_lite.db import shares as share_db
+from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import snapshot_api
+
+_API = None
+
+# Query parameter -> filter key understood by db.snapshots, for everyone.
+_FILTERS = {'name': 'display_name', 'display_name': 'display_name',
+            'status': 'status', 'share_id': 'share_id', 'size': 'size'}
+# Filters that appeared with 2.36.
+_LIKE_FILTERS = {'name~': 'display_name~', 'description~':
+                 'display_description~', 'description':
+                 'display_description'}
+# Filters only administrators may use; others' are dropped, as Manila.
+_ADMIN_FILTERS = {'usage': 'usage', 'project_id': 'project_id',
+                  'user_id': 'user_id'}
+_SORT_ALIASES = {'name': 'display_name', 'description':
+                 'display_description'}
+V2_36 = Version('2.36')
+
+
+def api():
+    """The snapshot API, built on first use (it opens RPC clients)."""
+    global _API
+    if _API is None:
+        _API = snapshot_api.API()
+    return _API
+
+
+def _entity(req, key, schema_):
+    """The ``key`` object of the body: 422 without it, 400 if invalid."""
+    try:
+        data = jsonutils.loads(req.body or b'null')
+    except ValueError as err:
+        raise exception.InvalidInput(reason='Malformed request body: %s'
+                                     % err)
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+        raise exception.UnprocessableEntity(
+            reason='%s entity not found in request body.' % key)
+    return common.validate(data[key], schema_)
+
+
+def _get(req, snapshot_id, action='share_snapshot:get_snapshot'):
+    """The snapshot, once the caller may do ``action`` on it."""
+    snapshot = snapshot_db.get(common.context(req), snapshot_id)
+    common.authorize(req, action, {'project_id': snapshot.project_id})
+    return snapshot
+
+
+def _list(req, detailed):
+    ctx = common.context(req)
+    common.authorize(req, 'share_snapshot:get_all_snapshots')
+    params = req.GET
+    filters = {key: params[name] for name, key in _FILTERS.items()
+               if name in params}
+    if common.version(req) >= V2_36:
+        filters.update({key: params[name]
+                        for name, key in _LIKE_FILTERS.items()
+                        if name in params})
+    if ctx.is_admin:
+        filters.update({key: params[name]
+                        for name, key in _ADMIN_FILTERS.items()
+                        if name in params})
+        if common.bool_param(params.get('all_tenants', 'false'),
+                             'all_tenants'):
+            filters['all_tenants'] = True
+    if 'size' in filters:
+        filters['size'] = common.int_param(filters['size'], 'size')
+    sort_key = params.get('sort_key', 'created_at')
+    sort_key = _SORT_ALIASES.get(sort_key, sort_key)
+    sort_dir = params.get('sort_dir', 'desc').lower()
+    if sort_key not in snapshot_db.SORT_KEYS:
+        raise exception.InvalidInput(
+            reason="Wrong sorting key provided - '%s'." % sort_key)
+    if sort_dir not in ('asc', 'desc'):
+        raise exception.InvalidInput(
+            reason="Wrong sorting direction provided - '%s'." % sort_dir)
+    limit = common.limit_param(params)
+    snapshots = snapshot_db.get_all(
+        ctx, filters, sort_key, sort_dir, limit=limit,
+        offset=common.int_param(params.get('offset', 0), 'offset'),
+        marker=params.get('marker'))
+    next_links = (common.next_link(req, views.COLLECTION, snapshots, limit)
+                  if 'limit' in params else None)
+    if detailed:
+        return views.detail_list(req, snapshots, next_links)
+    return views.summary_list(req, snapshots, next_links)
+
+
+def index(req):
+    return _list(req, detailed=False)
+
+
+def detail(req):
+    return _list(req, detailed=True)
+
+
+def show(req, snapshot_id):
+    return {'snapshot': views.detail(req, _get(req, snapshot_id))}
+
+
+def export_locations(req, snapshot_id):
+    """Where a mountable snapshot is exported (2.32+).
+
+    Mounting snapshots is not offered, so the list is empty; clients
+    (``openstack share snapshot show``) ask for it all the same.
+    """
+    common.require_version(req, '2.32')
+    _get(req, snapshot_id, 'share_snapshot_export_location:index')
+    return {'share_snapshot_export_locations': []}
+
+
+def export_location(req, snapshot_id, export_location_id):
+    common.require_version(req, '2.32')
+    _get(req, snapshot_id, 'share_snapshot_export_location:show')
+    raise exception.ExportLocationNotFound(uuid=export_location_id)
+
+
+def create(req):
+    """202 and the new snapshot, ``creating``; the backend finishes it."""
+    ctx = common.context(req)
+    data = _entity(req, 'snapshot', schema.create)
+    share = share_db.get(ctx, data['share_id'])
+    common.authorize(req, 'share:create_snapshot',
+                     {'project_id': share.project_id})
+    snapshot = api().create(
+        ctx, share, data.get('name', data.get('display_name')),
+        data.get('description', data.get('display_description')))
+    return common.json_response({'snapshot': views.detail(req, snapshot)},
+                                status=202)
+
+
+def update(req, snapshot_id):
+    ctx = common.context(req)
+    data = _entity(req, 'snapshot', schema.update)
+    snapshot = _get(req, snapshot_id, 'share:snapshot_update')
+    values = {}
+    for key, column in (('display_name', 'display_name'),
+                        ('name', 'display_name'),
+                        ('display_description', 'display_description'),
+                        ('description', 'display_description')):
+        if key in data:
+            values[column] = data[key]
+    api().update(ctx, snapshot, values)
+    return {'snapshot': views.detail(req,
+                                     snapshot_db.get(ctx, snapshot_id))}
+
+
+def delete(req, snapshot_id):
+    snapshot = _get(req, snapshot_id, 'share:delete_snapshot')
+    api().delete(common.context(req), snapshot)
+    return common.accepted()
+
+
+def manage(req):
+    """Adopt a snapshot the backend holds (2.12+, administrators)."""
+    common.require_version(req, '2.12')
+    common.authorize(req, 'share_snapshot:manage_snapshot')
+    data = _entity(req, 'snapshot', schema.manage)
+    for required in ('share_id', 'provider_location'):
+        if required not in data:
+            raise exception.UnprocessableEntity(
+                reason='Required parameter %s not found.' % required)
+    snapshot = api().manage(
+        common.context(req), data['share_id'], data['provider_location'],
+        name=data.get('name', data.get('display_name')),
+        description=data.get('description', data.get('display_description')),
+        driver_options=data.get('driver_options'))
+    return common.json_response({'snapshot': views.detail(req, snapshot)},
+                                status=202)
+
+
+def _force_delete(req, snapshot_id, _args):
+    snapshot = _get(req, snapshot_id, 'share_snapshot:force_delete')
+    api().force_delete(common.context(req), snapshot)
+
+
+def _reset_status(req, snapshot_id, args):
+    snapshot = _get(req, snapshot_id, 'share_snapshot:reset_status')
+    status = common.validate(args, schema.reset_status)['status']
+    api().reset_status(common.context(req), snapshot, status)
+
+
+def _unmanage(req, snapshot_id, _args):
+    snapshot = _get(req, snapshot_id, 'share_snapshot:unmanage_snapshot')
+    api().unmanage(common.context(req), snapshot)
+
+
+# action name -> (handler, first version, last version or None).
+ACTIONS = {
+    'os-force_delete': (_force_delete, '2.0', '2.6'),
+    'force_delete': (_force_delete, '2.7', None),
+    'os-reset_status': (_reset_status, '2.0', '2.6'),
+    'reset_status': (_reset_status, '2.7', None),
+    'unmanage': (_unmanage, '2.12', None),
+}
+
+
+def action(req, snapshot_id):
+    data = common.body(req, schema.action)
+    name, args = next(iter(data.items()))
+    if name not in ACTIONS:
+        raise exception.InvalidInput(
+            reason='There is no such action: %s' % name)
+    handler, low, high = ACTIONS[name]
+    common.require_version(req, low, high)
+    handler(req, snapshot_id, args)
+    return common.accepted()
+
+
+def revert_share(req, share, args):
+    """The share action ``revert``: back to its latest snapshot."""
+    common.authorize(req, 'share:revert_to_snapshot',
+                     {'project_id': share.project_id})
+    data = common.validate(args, schema.revert)
+    api().revert(common.context(req), share, data['snapshot_id'])

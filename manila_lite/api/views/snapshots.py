@@ -1,0 +1,80 @@
+"""Snapshot and snapshot instance views, one step per microversion."""
+
+from manila_lite.api import common
+from manila_lite.api.microversion import Version
+
+COLLECTION = 'snapshots'
+
+
+def _v2_12(d, snapshot, ctx):
+    if ctx.is_admin:
+        d['provider_location'] = snapshot.provider_location
+
+
+def _v2_17(d, snapshot, ctx):
+    d['user_id'] = snapshot.user_id
+    d['project_id'] = snapshot.project_id
+
+
+STEPS = [(Version('2.12'), _v2_12), (Version('2.17'), _v2_17)]
+
+
+def summary(req, snapshot):
+    return {'id': snapshot.id, 'name': snapshot.display_name,
+            'links': common.links(req, COLLECTION, snapshot.id)}
+
+
+def detail(req, snapshot):
+    ctx = common.context(req)
+    version = common.version(req)
+    d = {
+        'id': snapshot.id,
+        'share_id': snapshot.share_id,
+        'share_size': snapshot.share_size,
+        'created_at': common.isotime(snapshot.created_at),
+        'status': snapshot.status,
+        'name': snapshot.display_name,
+        'description': snapshot.display_description,
+        'size': snapshot.size,
+        'share_proto': snapshot.share_proto,
+        'links': common.links(req, COLLECTION, snapshot.id),
+    }
+    for since, step in STEPS:
+        if version >= since:
+            step(d, snapshot, ctx)
+    return d
+
+
+def _list(view, req, snapshots, next_links):
+    body = {'snapshots': [view(req, s) for s in snapshots]}
+    if next_links:
+        body['share_snapshots_links'] = next_links
+    return body
+
+
+def summary_list(req, snapshots, next_links=None):
+    return _list(summary, req, snapshots, next_links)
+
+
+def detail_list(req, snapshots, next_links=None):
+    return _list(detail, req, snapshots, next_links)
+
+
+# -- snapshot instances (2.19+, administrators) -------------------------------
+
+def instance_summary(req, instance):
+    return {'id': instance.id, 'snapshot_id': instance.snapshot_id,
+            'status': instance.status}
+
+
+def instance_detail(req, instance):
+    d = instance_summary(req, instance)
+    d.update({
+        'created_at': common.isotime(instance.created_at),
+        'updated_at': common.isotime(instance.updated_at),
+        'share_id': instance.snapshot.share_id,
+        'share_instance_id': instance.share_instance_id,
+        'progress': instance.progress,
+        'provider_location': instance.provider_location,
+    })
+    return d

@@ -1,0 +1,111 @@
+"""Manage and unmanage as the API sees them (administrators only).
+
+A mixin of share.api.API. Managing records a share of size 0, holding no
+quota, on the ``host@backend#pool`` the administrator names, with the
+export path it is known by; the scheduler checks that the share type fits
+that pool and the share manager asks the driver to adopt it. Unmanaging
+casts to the share's backend, which forgets the share and removes its
+row; its data stays on the backend.
+"""
+
+from oslo_log import log as logging
+
+from manila_lite import conf
+from manila_lite import exception
+from manila_lite import states
+from manila_lite.db import services as service_db
+from manila_lite.db import share_manage as manage_db
+from manila_lite.db import shares as share_db
+from manila_lite.db import snapshots as snapshot_db
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+SHARE_BINARY = 'manila-share'
+
+# Statuses in which work on the share is under way.
+TRANSITIONAL = (states.CREATING, states.DELETING, states.MANAGE_STARTING,
+                states.UNMANAGE_STARTING,
+                states.MANAGE_ERROR_UNMANAGE_STARTING, states.EXTENDING,
+                states.SHRINKING, states.REVERTING, states.RESTORING)
+
+
+def check_service_host(context, service_host):
+    """The share service of ``host@backend#pool``: 404 unknown, 400 down."""
+    backend, _sep, pool = service_host.partition('#')
+    if not pool:
+        raise exception.InvalidInput(
+            reason='service_host parameter should contain pool.')
+    service = service_db.get_by_host_binary(context, backend, SHARE_BINARY)
+    if not service_db.is_up(service, CONF.service_down_time):
+        raise exception.ServiceIsDown(service=backend)
+    return service
+
+
+class ManageAPIMixin:
+    """manage and unmanage of share.api.API."""
+
+    def manage(self, context, service_host, share_proto, export_path,
+               share_type=None, name=None, description=None,
+               is_public=False, driver_options=None):
+        from manila_lite.share import api as share_api  # imports us
+        check_service_host(context, service_host)
+        share_type = share_api.resolve_share_type(context, share_type)
+        specs = share_type.specs
+        if share_api._spec_true(specs.get('driver_handles_share_servers')):
+            raise exception.InvalidInput(
+                reason='Share Server ID parameter is required when managing '
+                       'a share using a share type with '
+                       'driver_handles_share_servers extra-spec set to '
+                       'True.')
+        if manage_db.exists(context, service_host, export_path):
+            LOG.error('A share exported at %s on %s exists already',
+                      export_path, service_host)
+            raise exception.Conflict(
+                'A share already exists with the export path specified.')
+        share = manage_db.create(
+            context,
+            dict(project_id=context.project_id, user_id=context.user_id,
+                 display_name=name, display_description=description,
+                 share_proto=share_proto.upper(), is_public=is_public,
+                 replication_type=specs.get('replication_type'),
+                 **{cap: share_api._spec_true(specs.get(cap, False))
+                    for cap in share_api._TYPE_CAPABILITIES}),
+            dict(host=service_host, share_type_id=share_type.id,
+                 access_rules_status=states.ACCESS_ACTIVE),
+            export_path)
+        self.scheduler_rpc.manage_share(
+            context, share.instance.id, driver_options or {},
+            share_api.request_spec(context, share.instance, share_type))
+        LOG.info('Manage of the share at %s on %s requested as share %s',
+                 export_path, service_host, share.id)
+        return share_db.get(context, share.id)
+
+    def unmanage(self, context, share):
+        instance = share.instance
+        if share.status in TRANSITIONAL:
+            raise exception.ForbiddenAction(
+                reason="Share with transitional state can not be "
+                       "unmanaged. Share '%s' is in '%s' state."
+                       % (share.id, share.status))
+        snapshots = snapshot_db.count_for_share(context, share.id)
+        if snapshots:
+            raise exception.ForbiddenAction(
+                reason="Share '%s' can not be unmanaged because it has "
+                       "'%s' dependent snapshot(s)." % (share.id, snapshots))
+        target = (states.MANAGE_ERROR_UNMANAGE_STARTING
+                  if share.status == states.MANAGE_ERROR
+                  else states.UNMANAGE_STARTING)
+        allowed = states.sources(states.SHARE_INSTANCE, target)
+        if share.status not in allowed or not share_db.transition(
+                context, instance.id, target, sources=[share.status]):
+            raise exception.ForbiddenAction(
+                reason="Share '%s' can not be unmanaged in status '%s'."
+                       % (share.id, share_db.instance_get(
+                           context, instance.id).status))
+        if instance.host is None:
+            # Never placed: nothing to forget on a backend.
+            share_db.destroy(context, share.id)
+        else:
+            self.share_rpc.unmanage_share(context, instance.host,
+                                          instance.id)
+        LOG.info('Unmanage of share %s requested', share.id)

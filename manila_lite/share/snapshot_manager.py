@@ -1,0 +1,205 @@
+"""The share manager's snapshot work: create, delete, revert, (un)manage.
+
+ShareManager inherits SnapshotManagerMixin, so these are RPC methods of
+the backend holding the snapshot's share. Each reads the snapshot, calls
+the driver, and records the outcome with a conditional transition of the
+SNAPSHOT state table; a failure leaves an error status and, where Manila
+tells the user, a user message.
+"""
+
+from oslo_log import log as logging
+
+from manila_lite import exception
+from manila_lite import messages
+from manila_lite import states
+from manila_lite.db import shares as share_db
+from manila_lite.db import snapshots as snapshot_db
+
+LOG = logging.getLogger(__name__)
+SNAPSHOT_RESOURCE = 'SHARE_SNAPSHOT'
+# What a restarted share manager resumes, and how.
+_RESUMED = {
+    states.CREATING: 'create_snapshot',
+    states.DELETING: 'delete_snapshot',
+    states.RESTORING: 'revert_to_snapshot',
+    states.UNMANAGE_STARTING: 'unmanage_snapshot',
+}
+
+
+def snapshot_dict(snapshot, share_instance, share_dict):
+    """The plain snapshot description drivers receive.
+
+    ``id`` is the snapshot instance's, as Manila passes snapshot instances
+    to drivers; ``share`` is the share dict of the instance it was taken
+    of.
+    """
+    instance = snapshot.instance
+    return {
+        'id': instance.id, 'snapshot_id': snapshot.id,
+        'name': 'share-snapshot-%s' % instance.id,
+        'display_name': snapshot.display_name,
+        'size': snapshot.size, 'share_size': snapshot.share_size,
+        'share_proto': snapshot.share_proto,
+        'share_id': snapshot.share_id,
+        'share_instance_id': share_instance.id,
+        'status': instance.status, 'progress': instance.progress,
+        'provider_location': instance.provider_location,
+        'project_id': snapshot.project_id, 'user_id': snapshot.user_id,
+        'share': share_dict,
+    }
+
+
+class SnapshotManagerMixin:
+    """Snapshot RPC methods; needs ``driver``, ``host`` and share_dict."""
+
+    def _load_snapshot(self, context, snapshot_id):
+        """(snapshot, driver dict), or (None, None) if it is gone."""
+        try:
+            snapshot = snapshot_db.get(context, snapshot_id,
+                                       project_only=False)
+            share_instance = share_db.instance_get(
+                context, snapshot.instance.share_instance_id)
+        except (exception.ShareSnapshotNotFound,
+                exception.ShareInstanceNotFound):
+            LOG.warning('Snapshot %s vanished before its turn came',
+                        snapshot_id)
+            return None, None
+        from manila_lite.share import manager  # the module importing us
+        return snapshot, snapshot_dict(
+            snapshot, share_instance,
+            manager.share_dict(share_instance, share_instance.share))
+
+    def _recover_snapshots(self, context):
+        """Resume snapshot work a previous run of this backend left.
+
+        A manage cannot be resumed (its driver options are gone): it ends
+        in ``manage_error``, from which an administrator unmanages it.
+        """
+        for instance in snapshot_db.instances_on_host(
+                context, self.host,
+                list(_RESUMED) + [states.MANAGE_STARTING]):
+            if instance.status == states.MANAGE_STARTING:
+                LOG.warning('Manage of snapshot %s was interrupted',
+                            instance.snapshot_id)
+                snapshot_db.transition(context, instance.snapshot_id,
+                                       states.MANAGE_ERROR,
+                                       sources=[states.MANAGE_STARTING])
+                continue
+            LOG.info('Resuming %s of snapshot %s after restart',
+                     instance.status, instance.snapshot_id)
+            getattr(self, _RESUMED[instance.status])(
+                context, instance.snapshot_id)
+
+    def create_snapshot(self, context, snapshot_id):
+        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        if snapshot is None:
+            return
+        try:
+            update = self.driver.create_snapshot(context, snap) or {}
+        except Exception as err:
+            LOG.error('Driver failed to create snapshot %s: %s',
+                      snapshot_id, err)
+            if snapshot_db.transition(context, snapshot_id, states.ERROR,
+                                      sources=[states.CREATING]):
+                messages.record(context, snapshot.project_id,
+                                SNAPSHOT_RESOURCE, snapshot_id,
+                                messages.ACTION_CREATE,
+                                messages.UNKNOWN_ERROR)
+            return
+        values = {'progress': '100%'}
+        if update.get('provider_location'):
+            values['provider_location'] = update['provider_location']
+        if snapshot_db.transition(context, snapshot_id, states.AVAILABLE,
+                                  values, sources=[states.CREATING]):
+            LOG.info('Snapshot %s created', snapshot_id)
+
+    def delete_snapshot(self, context, snapshot_id, force=False):
+        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        if snapshot is None:
+            return
+        try:
+            self.driver.delete_snapshot(context, snap)
+        except Exception as err:
+            if not force:
+                LOG.error('Driver failed to delete snapshot %s: %s',
+                          snapshot_id, err)
+                if snapshot_db.transition(context, snapshot_id,
+                                          states.ERROR_DELETING,
+                                          sources=[states.DELETING]):
+                    messages.record(context, snapshot.project_id,
+                                    SNAPSHOT_RESOURCE, snapshot_id,
+                                    messages.ACTION_DELETE,
+                                    messages.UNKNOWN_ERROR)
+                return
+            LOG.warning('Driver failed to delete snapshot %s; removing it '
+                        'anyway (force): %s', snapshot_id, err)
+        snapshot_db.destroy(context, snapshot_id)
+        LOG.info('Snapshot %s deleted', snapshot_id)
+
+    def revert_to_snapshot(self, context, snapshot_id):
+        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        if snapshot is None:
+            return
+        try:
+            self.driver.revert_to_snapshot(context, snap, [], [])
+        except Exception as err:
+            LOG.error('Driver failed to revert share %s to snapshot %s: %s',
+                      snapshot.share_id, snapshot_id, err)
+            if snapshot_db.finish_revert(context, snapshot_id, False):
+                messages.record(context, snapshot.project_id, 'SHARE',
+                                snapshot.share_id,
+                                messages.ACTION_REVERT_TO_SNAPSHOT,
+                                messages.UNKNOWN_ERROR)
+            return
+        snapshot_db.finish_revert(context, snapshot_id, True)
+        LOG.info('Share %s reverted to snapshot %s', snapshot.share_id,
+                 snapshot_id)
+
+    def manage_snapshot(self, context, snapshot_id, driver_options=None):
+        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        if snapshot is None:
+            return
+        try:
+            update = self.driver.manage_existing_snapshot(
+                snap, driver_options or {}) or {}
+            size = int(update.get('size') or snapshot.share_size)
+        except Exception as err:
+            LOG.error('Driver failed to manage snapshot %s: %s',
+                      snapshot_id, err)
+            snapshot_db.transition(context, snapshot_id, states.MANAGE_ERROR,
+                                   sources=[states.MANAGE_STARTING])
+            return
+        values = {}
+        if update.get('provider_location'):
+            values['provider_location'] = update['provider_location']
+        if snapshot_db.finish_manage(context, snapshot_id, size, values):
+            LOG.info('Snapshot %s managed (%s GiB)', snapshot_id, size)
+
+    def unmanage_snapshot(self, context, snapshot_id):
+        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        if snapshot is None:
+            return
+        try:
+            self.driver.unmanage_snapshot(snap)
+        except Exception as err:
+            LOG.error('Driver failed to unmanage snapshot %s: %s',
+                      snapshot_id, err)
+            snapshot_db.transition(context, snapshot_id,
+                                   states.UNMANAGE_ERROR,
+                                   sources=[states.UNMANAGE_STARTING])
+            return
+        snapshot_db.destroy(context, snapshot_id)
+        LOG.info('Snapshot %s unmanaged', snapshot_id)
+
+    def _create_share_from_snapshot(self, context, instance, share,
+                                    share_dict):
+        """Create a share instance holding a snapshot's data.
+
+        Raises ShareSnapshotNotFound if the snapshot went away meanwhile.
+        """
+        snapshot, snap = self._load_snapshot(context, share.snapshot_id)
+        if snapshot is None:
+            raise exception.ShareSnapshotNotFound(
+                snapshot_id=share.snapshot_id)
+        return self.driver.create_share_from_snapshot(context, share_dict,
+                                                      snap)
