@@ -77,6 +77,20 @@ def int_param(value, name, minimum=0):
     return number
 
 
+def sort_params(params, valid_keys, aliases):
+    """(sort_key, sort_dir) of a list request, newest first by default."""
+    sort_key = params.get('sort_key', 'created_at')
+    sort_key = aliases.get(sort_key, sort_key)
+    sort_dir = params.get('sort_dir', 'desc').lower()
+    if sort_key not in valid_keys:
+        raise exception.InvalidInput(
+            reason="Wrong sorting key provided - '%s'." % sort_key)
+    if sort_dir not in ('asc', 'desc'):
+        raise exception.InvalidInput(
+            reason="Wrong sorting direction provided - '%s'." % sort_dir)
+    return sort_key, sort_dir
+
+
 def limit_param(params):
     """Requested page size, capped by osapi_max_limit."""
     if 'limit' not in params:

@@ -7,6 +7,8 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from manila_lite.db import types
+
 
 def _uuid():
     return uuidutils.generate_uuid()
@@ -20,9 +22,9 @@ class Base(orm.DeclarativeBase):
     """Adds created/updated timestamps and dict-style reads for views."""
 
     created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
-        sa.DateTime, default=_now, nullable=False)
+        types.Timestamp, default=_now, nullable=False)
     updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime, onupdate=_now)
+        types.Timestamp, onupdate=_now)
 
     def get(self, key, default=None):
         return getattr(self, key, default)
@@ -47,7 +49,7 @@ class Service(Base):
     availability_zone: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     report_count: orm.Mapped[int] = orm.mapped_column(default=0)
     heartbeat_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
+        types.Timestamp)
     disabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
     disabled_reason: orm.Mapped[str | None] = orm.mapped_column(
         sa.String(255))
@@ -231,9 +233,9 @@ class ShareInstance(Base):
     replica_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     progress: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
     scheduled_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
+        types.Timestamp)
     launched_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
+        types.Timestamp)
 
     share: orm.Mapped[Share] = orm.relationship(back_populates='instance',
                                                 lazy='raise')
@@ -308,7 +310,7 @@ class Reservation(Base):
         sa.ForeignKey('quota_usages.id', ondelete='CASCADE'), index=True)
     delta: orm.Mapped[int] = orm.mapped_column()
     expire: orm.Mapped[datetime.datetime] = orm.mapped_column(
-        sa.DateTime, index=True)
+        types.Timestamp, index=True)
 
 
 class Message(Base):
@@ -327,7 +329,7 @@ class Message(Base):
     detail_id: orm.Mapped[str] = orm.mapped_column(sa.String(10))
     message_level: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     expires_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime, index=True)
+        types.Timestamp, index=True)
 
 
 class ShareSnapshot(Base):

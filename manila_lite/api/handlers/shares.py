@@ -99,15 +99,8 @@ def _list(req, detailed):
     if 'project_id' in filters and not ctx.is_admin:
         filters.pop('project_id')
 
-    sort_key = _SORT_ALIASES.get(params.get('sort_key', 'created_at'),
-                                 params.get('sort_key', 'created_at'))
-    sort_dir = params.get('sort_dir', 'desc').lower()
-    if sort_key not in share_db.SORT_KEYS:
-        raise exception.InvalidInput(
-            reason="Wrong sorting key provided - '%s'." % sort_key)
-    if sort_dir not in ('asc', 'desc'):
-        raise exception.InvalidInput(
-            reason="Wrong sorting direction provided - '%s'." % sort_dir)
+    sort_key, sort_dir = common.sort_params(params, share_db.SORT_KEYS,
+                                            _SORT_ALIASES)
     limit = common.limit_param(params)
     offset = common.int_param(params.get('offset', 0), 'offset')
     with_count = (version >= Version('2.42') or detailed) and \

@@ -76,15 +76,8 @@ def _list(req, detailed):
             filters['all_tenants'] = True
     if 'size' in filters:
         filters['size'] = common.int_param(filters['size'], 'size')
-    sort_key = params.get('sort_key', 'created_at')
-    sort_key = _SORT_ALIASES.get(sort_key, sort_key)
-    sort_dir = params.get('sort_dir', 'desc').lower()
-    if sort_key not in snapshot_db.SORT_KEYS:
-        raise exception.InvalidInput(
-            reason="Wrong sorting key provided - '%s'." % sort_key)
-    if sort_dir not in ('asc', 'desc'):
-        raise exception.InvalidInput(
-            reason="Wrong sorting direction provided - '%s'." % sort_dir)
+    sort_key, sort_dir = common.sort_params(params, snapshot_db.SORT_KEYS,
+                                            _SORT_ALIASES)
     limit = common.limit_param(params)
     snapshots = snapshot_db.get_all(
         ctx, filters, sort_key, sort_dir, limit=limit,

@@ -13,6 +13,8 @@ leaves unnamed stay unnamed here, so each database names them its own way.
 from alembic import op
 import sqlalchemy as sa
 
+from manila_lite.db import types
+
 revision = '5ebd21c095a5'
 down_revision = None
 branch_labels = None
@@ -36,8 +38,8 @@ def _create_table(name, *items):
     """
     op.create_table(
         name, *items,
-        sa.Column('created_at', sa.DateTime, nullable=False),
-        sa.Column('updated_at', sa.DateTime, nullable=True),
+        sa.Column('created_at', types.Timestamp, nullable=False),
+        sa.Column('updated_at', types.Timestamp, nullable=True),
         mysql_engine='InnoDB', mysql_charset='utf8mb4')
 
 
@@ -58,7 +60,7 @@ def upgrade():
         sa.Column('topic', sa.String(255), nullable=False),
         sa.Column('availability_zone', sa.String(255), nullable=False),
         sa.Column('report_count', sa.Integer, nullable=False),
-        sa.Column('heartbeat_at', sa.DateTime, nullable=True),
+        sa.Column('heartbeat_at', types.Timestamp, nullable=True),
         sa.Column('disabled', sa.Boolean, nullable=False),
         sa.Column('disabled_reason', sa.String(255), nullable=True),
         sa.UniqueConstraint('host', 'binary',
@@ -150,8 +152,8 @@ def upgrade():
         sa.Column('access_rules_status', sa.String(255), nullable=False),
         sa.Column('replica_state', sa.String(255), nullable=True),
         sa.Column('progress', sa.String(32), nullable=True),
-        sa.Column('scheduled_at', sa.DateTime, nullable=True),
-        sa.Column('launched_at', sa.DateTime, nullable=True),
+        sa.Column('scheduled_at', types.Timestamp, nullable=True),
+        sa.Column('launched_at', types.Timestamp, nullable=True),
         sa.UniqueConstraint('share_id'),
         sa.Index('ix_share_instances_host_status', 'host', 'status'))
 
@@ -203,7 +205,7 @@ def upgrade():
                   sa.ForeignKey('quota_usages.id', ondelete='CASCADE'),
                   nullable=False),
         sa.Column('delta', sa.Integer, nullable=False),
-        sa.Column('expire', sa.DateTime, nullable=False),
+        sa.Column('expire', types.Timestamp, nullable=False),
         sa.Index('ix_reservations_usage_id', 'usage_id'),
         sa.Index('ix_reservations_expire', 'expire'))
 
@@ -217,7 +219,7 @@ def upgrade():
         sa.Column('action_id', sa.String(10), nullable=False),
         sa.Column('detail_id', sa.String(10), nullable=False),
         sa.Column('message_level', sa.String(255), nullable=False),
-        sa.Column('expires_at', sa.DateTime, nullable=True),
+        sa.Column('expires_at', types.Timestamp, nullable=True),
         sa.Index('ix_messages_project_id', 'project_id'),
         sa.Index('ix_messages_expires_at', 'expires_at'))
 

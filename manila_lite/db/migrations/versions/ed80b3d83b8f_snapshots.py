@@ -11,6 +11,8 @@ no server defaults, the same nullability and constraint names.
 from alembic import op
 import sqlalchemy as sa
 
+from manila_lite.db import types
+
 revision = 'ed80b3d83b8f'
 down_revision = '5ebd21c095a5'
 branch_labels = None
@@ -22,8 +24,8 @@ UUID = sa.String(36)
 def _create_table(name, *items):
     op.create_table(
         name, *items,
-        sa.Column('created_at', sa.DateTime, nullable=False),
-        sa.Column('updated_at', sa.DateTime, nullable=True),
+        sa.Column('created_at', types.Timestamp, nullable=False),
+        sa.Column('updated_at', types.Timestamp, nullable=True),
         mysql_engine='InnoDB', mysql_charset='utf8mb4')
 
 
