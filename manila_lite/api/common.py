@@ -77,6 +77,18 @@ def int_param(value, name, minimum=0):
     return number
 
 
+def display_fields(data):
+    """display_name/display_description from either spelling of a body."""
+    values = {}
+    for key, column in (('display_name', 'display_name'),
+                        ('name', 'display_name'),
+                        ('display_description', 'display_description'),
+                        ('description', 'display_description')):
+        if key in data:
+            values[column] = data[key]
+    return values
+
+
 def sort_params(params, valid_keys, aliases):
     """(sort_key, sort_dir) of a list request, newest first by default."""
     sort_key = params.get('sort_key', 'created_at')

@@ -168,13 +168,7 @@ def update(req, share_id):
     share = share_db.get(ctx, share_id)
     common.authorize(req, 'share:update', {'project_id': share.project_id})
     data = common.body(req, schema.update)['share']
-    values = {}
-    for key, column in (('display_name', 'display_name'),
-                        ('name', 'display_name'),
-                        ('display_description', 'display_description'),
-                        ('description', 'display_description')):
-        if key in data:
-            values[column] = data[key]
+    values = common.display_fields(data)
     if 'is_public' in data:
         common.authorize(req, 'share:set_public_share',
                          {'project_id': share.project_id})

@@ -137,13 +137,7 @@ def update(req, snapshot_id):
     ctx = common.context(req)
     data = _entity(req, 'snapshot', schema.update)
     snapshot = _get(req, snapshot_id, 'share:snapshot_update')
-    values = {}
-    for key, column in (('display_name', 'display_name'),
-                        ('name', 'display_name'),
-                        ('display_description', 'display_description'),
-                        ('description', 'display_description')):
-        if key in data:
-            values[column] = data[key]
+    values = common.display_fields(data)
     api().update(ctx, snapshot, values)
     return {'snapshot': views.detail(req,
                                      snapshot_db.get(ctx, snapshot_id))}
