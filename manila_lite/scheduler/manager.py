@@ -42,8 +42,9 @@ class SchedulerManager:
         self._refresh_service_states(context)
 
     def after_start(self, context):
-        # Pools are unknown until the share services report them: the
-        # periodic task reschedules orphans once they have.
+        # Pools are unknown until the share services report them: ask them
+        # now; the periodic task reschedules orphans once they have.
+        self.share_rpc.request_capabilities(context)
         self._orphans_pending = True
 
     def run_periodic_tasks(self, context):

@@ -16,6 +16,7 @@ class ShareAPI:
 
     def __init__(self):
         self._clients = {}
+        self._fanout = None
 
     def _client(self, host):
         server = backend_of(host)
@@ -25,6 +26,13 @@ class ShareAPI:
                                     server=server)
             self._clients[server] = client
         return client
+
+    def request_capabilities(self, context):
+        """Ask every share manager to report its pools now (fanout)."""
+        if self._fanout is None:
+            self._fanout = rpc.get_client(CONF.share_topic, self.VERSION,
+                                          fanout=True)
+        self._fanout.cast(context, 'publish_capabilities')
 
     def create_share_instance(self, context, host, share_instance_id):
         self._client(host).cast(context, 'create_share_instance',

@@ -47,6 +47,17 @@ class _Recorder:
 
     def __init__(self):
         self.casts = []
+        self.capability_requests = 0
+
+    def request_capabilities(self, context):
+        self.capability_requests += 1
 
     def create_share_instance(self, context, host, share_instance_id):
         self.casts.append((host, share_instance_id))
+
+
+def test_start_asks_share_services_for_their_pools(clean_database):
+    scheduler = manager.SchedulerManager()
+    scheduler.share_rpc = _Recorder()
+    scheduler.after_start(ml_context.get_admin_context())
+    assert scheduler.share_rpc.capability_requests == 1
