@@ -91,6 +91,16 @@ def deployment(request):
     return request.getfixturevalue('%s_deployment' % request.param)
 
 
+@pytest.fixture(params=[pytest.param('all_in_one', id='all_in_one')]
+                + _grouped('mysql'))
+def all_in_one_or_mysql(request):
+    """The embedded deployment and one split one: for stories whose
+    database differences MariaDB already covers."""
+    if request.param == 'all_in_one':
+        return request.getfixturevalue('all_in_one')
+    return request.getfixturevalue('mysql_deployment')
+
+
 @pytest.fixture
 def project():
     """A project of the test's own: its quotas and usage are the test's."""

@@ -16,14 +16,9 @@ from manila_lite.tests.functional import deployment as deploy
 SNAPSHOT_SETTLED = ('available', 'error')
 
 
-@pytest.fixture(params=[
-    pytest.param('all_in_one', id='all_in_one'),
-    pytest.param('mysql', marks=pytest.mark.xdist_group('mysql'),
-                 id='mysql')])
-def deployment(request):
-    if request.param == 'all_in_one':
-        return request.getfixturevalue('all_in_one')
-    return request.getfixturevalue('mysql_deployment')
+@pytest.fixture
+def deployment(all_in_one_or_mysql):
+    return all_in_one_or_mysql
 
 
 @pytest.fixture
