@@ -9,26 +9,37 @@ connection per client thread, 127.0.0.1 only):
    create requests themselves;
 2. deletes per second, from the first DELETE until the shares are gone;
 3. ``GET /v2/shares/detail`` latency, unpaginated (capped by
-   osapi_max_limit) and with ``?limit=100``, with 1,000 and 10,000 shares
-   in the database; the shares beyond those made through the API are
-   inserted directly into the service's database with manila_lite's own
-   models (status ``available``, a real pool as host);
+   osapi_max_limit) and with ``?limit=100``, with 200 and 10,000 shares
+   in the project; the shares beyond those made through the API are
+   inserted in bulk into the service's database with manila_lite's own
+   models (status ``available``, a real pool as host, two export
+   locations), since making 10,000 through the API takes minutes;
 4. ``GET /v2/shares/{id}`` latency;
 5. server CPU seconds (user+system of the server processes and their
-   children) per share created and deleted, and the servers' RSS.
+   children) per share created and deleted, and per read request, and the
+   servers' RSS (PSS and USS beside it) once the run is over; MariaDB's
+   and RabbitMQ's CPU and RSS are reported apart (``shared_services``).
 
-It either deploys manila-lite itself, from nothing, and removes it all
-at the end (``--deploy all-in-one``, the default, or ``--deploy split``
-on MariaDB and RabbitMQ), or measures a running service
-(``--endpoint http://127.0.0.1:8786``; give ``--db-connection`` for the
-list measurements, which need to insert rows).
+Each figure of the performance targets (issue 7) is then set beside its
+target (``targets`` in the JSON, the last lines of the table).
 
-One JSON object goes to stdout; a readable table to stderr (not with
+It either deploys manila-lite itself, from nothing, with the functional
+tests' deployment module, and removes it all at the end
+(``--deploy all-in-one``, the default; ``--deploy split``: API with 2
+workers, scheduler, share service with 2 fake backends, a throwaway
+MariaDB database and RabbitMQ; ``--deploy both``: one after the other),
+or measures a running service (``--endpoint http://127.0.0.1:8786``;
+give ``--db-connection`` for the list measurements, which need to insert
+rows).
+
+One JSON object goes to stdout (with ``--deploy both``, ``runs`` holds
+one report per deployment); a readable table to stderr (not with
 ``--json-only``). Examples::
 
     python benchmarks/bench_shares.py --quick
     python benchmarks/bench_shares.py
     python benchmarks/bench_shares.py --deploy split --quick
+    python benchmarks/bench_shares.py --deploy both --json-only
     python benchmarks/bench_shares.py --endpoint http://127.0.0.1:8786 \\
         --db-connection sqlite:////var/lib/manila-lite/manila.sqlite
 """
@@ -44,8 +55,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -225,15 +234,22 @@ class ProcessTree:
                       times.children_system)
         return total
 
-    def rss(self):
-        by_process = []
+    def memory(self):
+        """pid, name, rss, and pss and uss where the system tells them."""
+        found = []
         for proc in self.members():
             try:
-                by_process.append((proc.pid, proc.name(),
-                                   proc.memory_info().rss))
+                entry = {'pid': proc.pid, 'name': proc.name()}
+                try:
+                    info = proc.memory_full_info()
+                    entry.update(rss=info.rss, pss=getattr(info, 'pss', 0),
+                                 uss=info.uss)
+                except psutil.AccessDenied:
+                    entry['rss'] = proc.memory_info().rss
+                found.append(entry)
             except psutil.NoSuchProcess:
                 continue
-        return by_process
+        return found
 
     def listens_on(self, port):
         for proc in self.members():
@@ -248,7 +264,8 @@ class ProcessTree:
 
 
 def shared_service_cpu():
-    """CPU so far of MariaDB and RabbitMQ, which other users share."""
+    """CPU so far and RSS now of MariaDB and RabbitMQ, which other users
+    share."""
     names = {'mariadbd': 'mariadb', 'mysqld': 'mariadb',
              'beam.smp': 'rabbitmq'}
     totals = {}
@@ -258,9 +275,12 @@ def shared_service_cpu():
             continue
         try:
             times = proc.cpu_times()
+            rss = proc.memory_info().rss
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-        totals[service] = totals.get(service, 0.0) + times.user + times.system
+        entry = totals.setdefault(service, {'cpu_s': 0.0, 'rss': 0})
+        entry['cpu_s'] += times.user + times.system
+        entry['rss'] += rss
     return totals
 
 
@@ -270,29 +290,19 @@ def client_cpu():
 
 
 # -- deployments ------------------------------------------------------------
+#
+# Deployments are those of the functional tests
+# (manila_lite/tests/functional/deployment.py): the same daemons, config
+# and start-up checks, with the benchmark's own settings on top.
 
-def free_port():
-    """A port nobody listens on now; start-up checks it is really ours."""
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def console_script(name):
-    beside = os.path.join(os.path.dirname(sys.executable), name)
-    found = beside if os.path.exists(beside) else shutil.which(name)
-    if not found:
-        raise BenchError('%s is not installed (pip install -e .)' % name)
-    return found
-
-
-def config_text(sections):
-    lines = []
-    for section, options in sections.items():
-        lines.append('[%s]' % section)
-        lines.extend('%s = %s' % item for item in options.items())
-        lines.append('')
-    return '\n'.join(lines)
+def _deploy_module():
+    try:
+        from manila_lite.tests.functional import deployment
+        from manila_lite.tests.functional import services
+    except ImportError as err:
+        raise BenchError('deploying needs manila-lite with its test '
+                         'extra (pip install -e .[test]): %s' % err)
+    return deployment, services
 
 
 def wait(predicate, timeout, what, interval=0.25):
@@ -323,120 +333,70 @@ class Endpoint:
         self.pids = list(pids)
         self.description = {'mode': self.mode, 'endpoint': self.endpoint}
 
-    def start(self):
-        pass
-
-    def wait_ready(self, client, timeout):
+    def start(self, timeout):
         pass
 
     def stop(self):
         pass
 
 
-class Daemon:
-    """A daemon we started, leading its own process group."""
-
-    def __init__(self, name, binary, config_path, log_path):
-        self.name = name
-        self.argv = [console_script(binary), '--config-file', config_path]
-        self.log_path = log_path
-        self.process = None
-
-    def start(self):
-        with open(self.log_path, 'ab') as out:
-            self.process = subprocess.Popen(
-                self.argv, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True)
-
-    def alive(self):
-        return self.process is not None and self.process.poll() is None
-
-    def _signal(self, signum):
-        try:
-            os.killpg(self.process.pid, signum)
-        except ProcessLookupError:
-            pass
-
-    def stop(self, timeout=20):
-        if self.process is None:
-            return
-        if self.alive():
-            self._signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                log('%s did not stop in %ss; killing it', self.name, timeout)
-        # Whatever the group still holds (a gunicorn worker) goes too.
-        self._signal(signal.SIGKILL)
-        self.process.wait()
-
-    def log_tail(self, size=3000):
-        try:
-            with open(self.log_path, 'rb') as f:
-                f.seek(0, os.SEEK_END)
-                f.seek(max(f.tell() - size, 0))
-                return f.read().decode(errors='replace')
-        except OSError:
-            return ''
-
-
 class Managed:
     """A deployment started here from nothing and removed at the end."""
 
     mode = None
-    expected_pools = 1
 
     def __init__(self, run_id, keep=False):
         self.run_id = run_id
         self.keep = keep
         self.workdir = tempfile.mkdtemp(prefix='manila-lite-bench-')
-        self.port = free_port()
-        self.endpoint = 'http://127.0.0.1:%d' % self.port
-        self.config_path = os.path.join(self.workdir, 'manila-lite.conf')
-        self.daemons = []
+        self.deployment = None
         self.db_url = None
-        self.description = {'mode': self.mode, 'endpoint': self.endpoint}
+        self.endpoint = None
+        self.description = {'mode': self.mode}
 
     @property
     def pids(self):
-        return [d.process.pid for d in self.daemons if d.process]
+        if self.deployment is None:
+            return []
+        return [d.pid for d in self.deployment.daemons.values() if d.pid]
 
-    def common_options(self):
-        return {
-            'host': 'bench-%s' % self.run_id,
-            'state_path': os.path.join(self.workdir, 'state'),
-            'osapi_share_listen': '127.0.0.1',
-            'osapi_share_listen_port': self.port,
-        }
+    @property
+    def expected_pools(self):
+        return self.deployment.expected_pools
 
-    def write_config(self, sections):
-        # The benchmark makes hundreds of shares in one project.
-        sections['quota'] = {'shares': -1, 'gigabytes': -1}
-        with open(self.config_path, 'w') as f:
-            f.write(config_text(sections))
+    def _tune(self, deployment):
+        """The benchmark's settings over the functional tests' ones:
+        default report and periodic intervals (theirs are 1s, to make
+        tests quick), no debug logging, no quota in the way."""
+        defaults = deployment.config['DEFAULT']
+        for option in ('report_interval', 'periodic_interval',
+                       'service_down_time'):
+            defaults.pop(option, None)
+        defaults.update(host='bench-%s' % self.run_id, debug='false')
+        deployment.config['quota'] = {'shares': -1, 'gigabytes': -1}
+        deployment.write_config()
+        self.deployment = deployment
+        self.endpoint = deployment.endpoint
+        self.description.update(endpoint=self.endpoint,
+                                workdir=self.workdir)
 
-    def add_daemon(self, name, binary):
-        daemon = Daemon(name, binary, self.config_path,
-                        os.path.join(self.workdir, name + '.log'))
-        self.daemons.append(daemon)
-        return daemon
+    def start(self, timeout):
+        """Start the daemons; the API must then answer from one of them,
+        and the scheduler know every pool."""
+        try:
+            self.deployment.start(timeout=timeout)
+        except Exception as err:
+            raise BenchError('the deployment did not start: %s' % err)
+        if not ProcessTree(self.pids).listens_on(self.deployment.port):
+            raise BenchError('port %d answers, but not from the daemons '
+                             'started here (taken meanwhile?)'
+                             % self.deployment.port)
 
     def check_alive(self):
-        dead = [d for d in self.daemons if not d.alive()]
-        if dead:
-            raise BenchError('daemon(s) died:\n' + '\n'.join(
-                '--- %s (%s) ---\n%s' % (d.name, d.log_path, d.log_tail())
-                for d in dead))
-
-    def wait_ready(self, client, timeout):
-        """The API is ours and answers, and the scheduler has every pool."""
-        def api():
-            self.check_alive()
-            return client.get('/', expect=(200, 300))
-        wait(api, timeout, 'the API at %s' % self.endpoint)
-        if not ProcessTree(self.pids).listens_on(self.port):
-            raise BenchError('port %d answers, but not from the daemons '
-                             'started here (taken meanwhile?)' % self.port)
+        try:
+            self.deployment.check_alive()
+        except Exception as err:
+            raise BenchError(str(err))
 
     def log_errors(self):
         """Errors the daemons logged: how many, and a few messages.
@@ -445,10 +405,10 @@ class Managed:
         the lines of a traceback that follow carry no context.
         """
         found = {}
-        for daemon in self.daemons:
+        for name, path in self.deployment.logs.items():
             count, samples = 0, []
             try:
-                with open(daemon.log_path, errors='replace') as f:
+                with open(path, errors='replace') as f:
                     for line in f:
                         _head, sep, tail = line.partition(' ERROR ')
                         rest = tail.partition(' ')[2]
@@ -462,15 +422,15 @@ class Managed:
             except OSError:
                 continue
             if count:
-                found[daemon.name] = {'errors': count, 'samples': samples}
+                found[name] = {'errors': count, 'samples': samples}
         return found
 
     def stop(self):
-        for daemon in reversed(self.daemons):
+        if self.deployment is not None:
             try:
-                daemon.stop()
+                self.deployment.stop()
             except Exception as err:
-                log('stopping %s failed: %s', daemon.name, err)
+                log('stopping the daemons failed: %s', err)
         if self.keep:
             log('kept %s', self.workdir)
         else:
@@ -482,93 +442,67 @@ class AllInOne(Managed):
 
     mode = 'all-in-one'
 
-    def start(self):
-        options = self.common_options()
-        options['enabled_share_backends'] = 'fake'
-        self.write_config({'DEFAULT': options,
-                           'fake': {'share_driver': 'fake'}})
+    def __init__(self, run_id, keep=False):
+        super().__init__(run_id, keep)
+        deploy, _services = _deploy_module()
+        self._tune(deploy.all_in_one(self.workdir))
         self.db_url = 'sqlite:///%s' % os.path.join(
             self.workdir, 'state', 'manila.sqlite')
         self.description.update(database='sqlite', transport='fake://',
-                                backends=['fake'], workdir=self.workdir)
-        self.add_daemon('all', 'manila-lite-all').start()
+                                backends=['fake'])
 
 
 class Split(Managed):
-    """API (gunicorn, 2 workers), scheduler and share service apart, on a
-    fresh MariaDB database and RabbitMQ with topics of their own."""
+    """API (gunicorn, 2 workers), scheduler and a share service with two
+    fake backends, apart, on a throwaway MariaDB database and RabbitMQ
+    with topics of their own."""
 
     mode = 'split'
     backends = ('fake1', 'fake2')
-    expected_pools = 2
 
     def __init__(self, run_id, db_server, transport_url, keep=False):
         super().__init__(run_id, keep)
         self.db_server = db_server
-        self.transport_url = transport_url
-        self.db_name = 'manila_lite_bench_%s' % run_id
+        deploy, _services = _deploy_module()
+        # The database is made as the deployment starts.
+        self._tune(deploy.split(self.workdir, 'sqlite://', transport_url,
+                                'bench-%s' % run_id,
+                                backends={b: {} for b in self.backends}))
+        self.deployment.config['oslo_messaging_rabbit'] = {
+            # Queues go away with their consumers: the broker is shared
+            # and our topics are never used again.
+            'amqp_auto_delete': 'true'}
+        self.description.update(transport='rabbit', api_workers=2,
+                                backends=list(self.backends))
 
-    def _server_engine(self):
-        url = sa.engine.make_url(self.db_server).set(database=None)
-        return sa.create_engine(url, isolation_level='AUTOCOMMIT',
-                                poolclass=sa.pool.NullPool)
-
-    def start(self):
+    def start(self, timeout):
+        _deploy, services = _deploy_module()
         try:
-            with self._server_engine().connect() as conn:
-                conn.exec_driver_sql('CREATE DATABASE %s CHARACTER SET '
-                                     'utf8mb4' % self.db_name)
-        except sa.exc.SQLAlchemyError as err:
+            self.db_url = services.create_database(
+                self.db_server, prefix='manila_lite_bench')
+        except Exception as err:
             raise BenchError('cannot create a database on %s: %s' % (
                 sa.engine.make_url(self.db_server).render_as_string(),
-                err.orig or err))
-        self.db_url = sa.engine.make_url(self.db_server).set(
-            database=self.db_name).render_as_string(hide_password=False)
-        options = self.common_options()
-        topic = 'bench-%s' % self.run_id
-        options.update({
-            'auth_strategy': 'noauth',
-            'osapi_share_workers': 2,
-            'transport_url': self.transport_url,
-            'control_exchange': 'manila-lite-%s' % topic,
-            'scheduler_topic': 'manila-scheduler-%s' % topic,
-            'share_topic': 'manila-share-%s' % topic,
-            'default_share_type': 'default',
-            'enabled_share_backends': ','.join(self.backends),
-        })
-        sections = {'DEFAULT': options,
-                    'database': {'connection': self.db_url},
-                    # Queues go away with their consumers: the broker is
-                    # shared and our topics are never used again.
-                    'oslo_messaging_rabbit': {'amqp_auto_delete': 'true'}}
-        for backend in self.backends:
-            sections[backend] = {'share_driver': 'fake',
-                                 'share_backend_name': backend}
-        self.write_config(sections)
-        self.description.update(
-            database='mysql', transport='rabbit', api_workers=2,
-            backends=list(self.backends), workdir=self.workdir)
-        sync = subprocess.run(
-            [console_script('manila-lite-manage'), '--config-file',
-             self.config_path, 'db', 'sync'],
-            capture_output=True, text=True, timeout=300)
-        if sync.returncode:
-            raise BenchError('db sync failed:\n%s%s'
-                             % (sync.stdout, sync.stderr))
-        # The scheduler first, so it hears the backends' first report.
-        for name in ('scheduler', 'share', 'api'):
-            self.add_daemon(name, 'manila-lite-' + name).start()
+                err))
+        self.deployment.config['database']['connection'] = self.db_url
+        self.deployment.write_config()
+        self.description['database'] = sa.engine.make_url(
+            self.db_url).get_backend_name()
+        try:
+            self.deployment.manage('db', 'sync')
+        except RuntimeError as err:
+            raise BenchError(str(err))
+        super().start(timeout)
 
     def stop(self):
         super().stop()
         if self.db_url is None:
             return
+        _deploy, services = _deploy_module()
         try:
-            with self._server_engine().connect() as conn:
-                conn.exec_driver_sql('DROP DATABASE IF EXISTS %s'
-                                     % self.db_name)
+            services.drop_database(self.db_url)
         except Exception as err:
-            log('dropping database %s failed: %s', self.db_name, err)
+            log('dropping database %s failed: %s', self.db_url, err)
 
 
 # -- setting up the service for the run --------------------------------------
@@ -705,14 +639,16 @@ def wait_until_none(client, prefix, status, args, stop, tree):
     Returns the polls made, the shares left in ``status``, and the time
     and server CPU when the batch last moved (its end if it settled).
     """
-    path = query('/v2/shares', status=status, limit=1000,
+    # One share and the count: what the poll costs the server (counted in
+    # its CPU per share) does not grow with the batch.
+    path = query('/v2/shares', status=status, limit=1, with_count='true',
                  **{'name~': prefix})
     deadline = time.perf_counter() + args.timeout
     polls, best = 0, None
     moved = {'end': time.perf_counter(), 'cpu': tree.cpu_seconds()}
     while not stop.is_set():
         polls += 1
-        remaining = len(client.get(path).json()['shares'])
+        remaining = remaining_in(client, path, prefix, status)
         now = time.perf_counter()
         if best is None or remaining < best:
             best = remaining
@@ -725,6 +661,16 @@ def wait_until_none(client, prefix, status, args, stop, tree):
             return dict(moved, polls=polls, stuck=remaining)
         time.sleep(POLL_INTERVAL)
     raise KeyboardInterrupt
+
+
+def remaining_in(client, path, prefix, status):
+    """Shares of the batch still in ``status``; a service without
+    ``with_count`` (before 2.42) is asked for the whole list."""
+    body = client.get(path).json()
+    if 'count' in body:
+        return body['count']
+    return len(list_all(client, '/v2/shares', status=status,
+                        **{'name~': prefix}))
 
 
 def run_batch(client, args, tree, stop, prefix, status, count, concurrency,
@@ -797,11 +743,14 @@ def measure_deletes(client, args, tree, stop, ids, prefix, concurrency):
     return report
 
 
-def timed_gets(client, paths, samples):
-    """Sequential GETs (after two warm-ups); latencies, items, bytes."""
+def timed_gets(client, paths, samples, tree=None):
+    """Sequential GETs (after two warm-ups); latencies, items, bytes, and
+    the server CPU per request, which other load on the machine changes
+    less than the latency."""
     for path in paths[:2]:
         client.get(path)
     seconds, items, size = [], None, 0
+    cpu = tree.cpu_seconds() if tree else None
     for index in range(samples):
         response = client.get(paths[index % len(paths)])
         seconds.append(response.elapsed)
@@ -811,6 +760,9 @@ def timed_gets(client, paths, samples):
             items = len(body['shares'])
     stats = latency_stats(seconds)
     stats.update(items=items, response_bytes=size)
+    if tree:
+        stats['server_cpu_ms_per_request'] = round(
+            (tree.cpu_seconds() - cpu) * 1000 / max(samples, 1), 2)
     return stats
 
 
@@ -913,6 +865,7 @@ def measure_lists(client, args, deployment, setup, share_type, pools,
     setup.inserted_prefix = prefix
     hosts = [pool['name'] for pool in pools]
     results, inserted_ids = [], []
+    tree = ProcessTree(deployment.pids) if deployment.pids else None
     for size in args.list_sizes:
         present = project_share_count(client)
         missing = max(size - present, 0)
@@ -932,38 +885,96 @@ def measure_lists(client, args, deployment, setup, share_type, pools,
             'shares_in_project': total,
             'inserted_directly': len(inserted_ids),
             'unpaginated': timed_gets(client, ['/v2/shares/detail'],
-                                      args.list_samples),
+                                      args.list_samples, tree),
             'limit_100': timed_gets(client, ['/v2/shares/detail?limit=100'],
-                                    args.list_samples * 3),
+                                    args.list_samples * 3, tree),
         }
         if show_ids:
             entry['show'] = timed_gets(
                 client, ['/v2/shares/%s' % i for i in show_ids],
-                args.show_samples)
+                args.show_samples, tree)
         results.append(entry)
     return results
 
 
+def measure_lifecycle(client, args, tree, stop, share_type, run_id):
+    """Create and delete ``--shares`` shares at each concurrency; the rows
+    of each batch and the server CPU they took."""
+    created, deleted = [], []
+    for concurrency in args.concurrency:
+        prefix = 'bench-%s-c%d-' % (run_id, concurrency)
+        log('create %d shares at concurrency %d', args.shares, concurrency)
+        ids, row = measure_creates(client, args, tree, stop, share_type,
+                                   prefix, concurrency)
+        created.append(row)
+        log('delete them at concurrency %d', concurrency)
+        deleted.append(measure_deletes(client, args, tree, stop, ids,
+                                       prefix, concurrency))
+    return created, deleted
+
+
+def server_figures(tree, created, deleted):
+    """CPU per share created and deleted, and the memory of the server
+    processes now: RSS (the target's figure) and, since forked workers
+    share pages, PSS and USS beside it."""
+    cpu = sum(row['server_cpu_s'] for row in created + deleted)
+    shares = sum(row['done'] for row in deleted)
+    memory = tree.memory()
+    return {
+        'processes': len(memory),
+        'cpu_s_create_delete': round(cpu, 2),
+        'shares_created_and_deleted': shares,
+        'cpu_ms_per_share': (round(cpu * 1000 / shares, 2)
+                             if shares else None),
+        'cpu_s_total': round(tree.cpu_seconds(), 2),
+        'rss_mb_end': _mb(sum(m['rss'] for m in memory)),
+        'pss_mb_end': _mb(sum(m.get('pss', 0) for m in memory)),
+        'uss_mb_end': _mb(sum(m.get('uss', 0) for m in memory)),
+        'rss_mb_by_process': {'%d %s' % (m['pid'], m['name']):
+                              _mb(m['rss']) for m in memory},
+    }
+
+
+def shared_figures(start, end):
+    """MariaDB's and RabbitMQ's CPU over the run and RSS at its end."""
+    figures = {}
+    for name, value in end.items():
+        before = start.get(name, {}).get('cpu_s', 0)
+        figures[name] = {
+            'cpu_s_create_delete_and_lists': round(value['cpu_s'] - before,
+                                                   2),
+            'rss_mb': _mb(value['rss'])}
+    return figures
+
+
+def _mb(value):
+    return round(value / 2 ** 20, 1)
+
+
+def new_report(args):
+    return {'benchmark': 'manila-lite shares', 'format': 2,
+            'started_at': datetime.datetime.now(
+                datetime.timezone.utc).isoformat(timespec='seconds'),
+            'machine': {'cpus': os.cpu_count(),
+                        'python': platform.python_version(),
+                        'load_average_at_start': [
+                            round(x, 2) for x in os.getloadavg()]},
+            'params': {'shares': args.shares,
+                       'concurrency': args.concurrency,
+                       'list_sizes': args.list_sizes,
+                       'quick': args.quick},
+            'notes': []}
+
+
 def run(args, deployment, client, stop):
-    report = {'benchmark': 'manila-lite shares', 'format': 1,
-              'started_at': datetime.datetime.now(
-                  datetime.timezone.utc).isoformat(timespec='seconds'),
-              'machine': {'cpus': os.cpu_count(),
-                          'python': platform.python_version(),
-                          'load_average_at_start': [
-                              round(x, 2) for x in os.getloadavg()]},
-              'params': {'shares': args.shares,
-                         'concurrency': args.concurrency,
-                         'list_sizes': args.list_sizes,
-                         'quick': args.quick},
-              'notes': []}
+    report = new_report(args)
     user, _sep, project = args.token.partition(':')
     project = project or user
     setup = Setup(project)
     run_id = deployment.run_id
     try:
-        deployment.start()
-        deployment.wait_ready(client, args.start_timeout)
+        log('starting %s', deployment.description['mode'])
+        deployment.start(args.start_timeout)
         version = discover_version(client)
         pools = wait_for_pools(client, deployment, args.start_timeout)
         report['deployment'] = dict(deployment.description,
@@ -980,20 +991,8 @@ def run(args, deployment, client, stop):
         tree = ProcessTree(deployment.pids)
         shared_start = shared_service_cpu()
         client_start = client_cpu()
-        report['create'], report['delete'] = [], []
-        for concurrency in args.concurrency:
-            prefix = 'bench-%s-c%d-' % (run_id, concurrency)
-            log('create %d shares at concurrency %d', args.shares,
-                concurrency)
-            ids, created = measure_creates(client, args, tree, stop,
-                                           share_type, prefix, concurrency)
-            report['create'].append(created)
-            log('delete them at concurrency %d', concurrency)
-            report['delete'].append(measure_deletes(
-                client, args, tree, stop, ids, prefix, concurrency))
-        cpu_lifecycle = sum(row['server_cpu_s'] for row in
-                            report['create'] + report['delete'])
-        shares_done = sum(row['done'] for row in report['delete'])
+        report['create'], report['delete'] = measure_lifecycle(
+            client, args, tree, stop, share_type, run_id)
         client_lifecycle = client_cpu() - client_start
         if deployment.db_url and args.list_sizes:
             report['list'] = measure_lists(client, args, deployment, setup,
@@ -1001,42 +1000,36 @@ def run(args, deployment, client, stop):
                                            run_id)
             report['notes'].append(
                 'for the list measurements, shares beyond those in the '
-                'project were inserted directly into the database through '
-                'manila_lite.db.models (status available, on a real pool, '
-                'two export locations each, quota usage not charged)')
+                'project were inserted directly into the database in bulk '
+                'through manila_lite.db.models (status available, on a '
+                'real pool, two export locations each, as the fake backend '
+                'makes them; quota usage not charged): creating 10,000 '
+                'through the API would take minutes and measure nothing '
+                'more about listing')
         else:
             report['notes'].append('list measurements skipped: no '
                                    '--db-connection to insert shares')
-        rss = tree.rss()
-        report['server'] = None if not deployment.pids else {
-            'processes': len(rss),
-            'cpu_s_create_delete': round(cpu_lifecycle, 2),
-            'shares_created_and_deleted': shares_done,
-            'cpu_ms_per_share': (round(cpu_lifecycle * 1000 / shares_done, 2)
-                                 if shares_done else None),
-            'cpu_s_total': round(tree.cpu_seconds(), 2),
-            'rss_mb_end': round(sum(r[2] for r in rss) / 2 ** 20, 1),
-            'rss_mb_by_process': {'%d %s' % (pid, name): round(
-                value / 2 ** 20, 1) for pid, name, value in rss},
-        }
+        report['server'] = None if not deployment.pids else server_figures(
+            tree, report['create'], report['delete'])
         if isinstance(deployment, Managed):
             report['server_log_errors'] = deployment.log_errors()
         shared_end = shared_service_cpu()
         if isinstance(deployment, Split):
-            report['shared_services_cpu_s_create_delete_and_lists'] = {
-                name: round(shared_end[name] - shared_start.get(name, 0), 2)
-                for name in shared_end}
+            report['shared_services'] = shared_figures(shared_start,
+                                                       shared_end)
             report['notes'].append(
-                'MariaDB and RabbitMQ CPU is not in server CPU; the '
-                'figures for them include every other user of the '
-                'machine')
+                'MariaDB and RabbitMQ are not in server CPU and RSS; their '
+                'figures (shared_services) include every other user of '
+                'the machine')
         report['summary'] = summary(report)
+        report['targets'] = check_targets(report)
         report['client'] = {'cpu_s_create_delete': round(client_lifecycle,
                                                          2)}
         report['notes'].append(
             'create/delete end to end: first request until the summary '
-            'list (polled every %.1fs) shows none of the batch creating '
-            '(deleting), so times carry up to one poll of lag' %
+            'list (polled every %.1fs, limit=1 with_count) counts none of '
+            'the batch creating (deleting), so times carry up to one poll '
+            'of lag; the polls are in the server CPU' %
             POLL_INTERVAL)
         return report
     finally:
@@ -1047,6 +1040,41 @@ def run(args, deployment, client, stop):
                 restore(client, setup, deployment.db_url)
             except Exception as err:
                 log('putting the service back failed: %s', err)
+
+
+# -- the targets of issue 7 ---------------------------------------------------
+
+# (summary key, label, comparison, split target, all-in-one target)
+TARGETS = [
+    ('creates_per_s_c32', 'creates/s end to end, c=32', '>=', 60, 100),
+    ('deletes_per_s_c32', 'deletes/s end to end, c=32', '>=', 60, 100),
+    ('server_cpu_ms_per_share', 'server CPU ms per share created+deleted',
+     '<=', 50, 20),
+    ('list_unpaginated_p50_ms_at_200', 'GET /shares/detail, 200 shares, '
+     'p50 ms', '<=', 15, 15),
+    ('list_limit_100_p50_ms_at_10000', 'GET /shares/detail?limit=100, '
+     '10,000 shares, p50 ms', '<=', 30, 30),
+    ('show_p50_ms_at_200', 'GET /shares/{id} p50 ms', '<=', 3, 3),
+    ('server_rss_mb_end', 'RSS MB of manila-lite processes after the run',
+     '<=', 350, 150),
+]
+
+
+def check_targets(report):
+    """Each figure of the issue's table beside its target; ``met`` is
+    None where the run did not measure it (other sizes or
+    concurrencies)."""
+    mode = report.get('deployment', {}).get('mode')
+    values = report.get('summary', {})
+    rows = []
+    for key, label, op, split_target, aio_target in TARGETS:
+        target = split_target if mode == 'split' else aio_target
+        value = values.get(key)
+        met = None if value is None else (
+            value >= target if op == '>=' else value <= target)
+        rows.append({'figure': key, 'label': label, 'value': value,
+                     'target': '%s %s' % (op, target), 'met': met})
+    return rows
 
 
 # -- output -----------------------------------------------------------------
@@ -1067,9 +1095,10 @@ def summary(report):
         for key in ('unpaginated', 'limit_100', 'show'):
             if key in entry:
                 name = 'show' if key == 'show' else 'list_' + key
-                for stat in ('p50_ms', 'p95_ms'):
+                for stat in ('p50_ms', 'p95_ms',
+                             'server_cpu_ms_per_request'):
                     result['%s_%s_at_%d' % (name, stat, size)] = \
-                        entry[key][stat]
+                        entry[key].get(stat)
     server = report.get('server') or {}
     result['server_cpu_ms_per_share'] = server.get('cpu_ms_per_share')
     result['server_rss_mb_end'] = server.get('rss_mb_end')
@@ -1099,8 +1128,8 @@ def table(report):
     lists = report.get('list', [])
     if lists:
         lines.append('')
-        lines.append('%-28s %8s %7s %9s %9s' % (
-            'request (ms)', 'shares', 'items', 'p50', 'p95'))
+        lines.append('%-28s %8s %7s %9s %9s %9s' % (
+            'request (ms)', 'shares', 'items', 'p50', 'p95', 'srv cpu'))
         for entry in lists:
             for label, key in (('GET /shares/detail', 'unpaginated'),
                                ('GET /shares/detail?limit=100',
@@ -1108,19 +1137,38 @@ def table(report):
                                ('GET /shares/{id}', 'show')):
                 if key in entry:
                     stats = entry[key]
-                    lines.append('%-28s %8d %7s %9s %9s' % (
+                    lines.append('%-28s %8d %7s %9s %9s %9s' % (
                         label, entry['shares_in_project'],
                         stats.get('items') or '-', stats['p50_ms'],
-                        stats['p95_ms']))
+                        stats['p95_ms'],
+                        stats.get('server_cpu_ms_per_request', '-')))
     server = report.get('server')
     if server:
         lines.append('')
         lines.append('server: %.2f CPU s for %d shares created and deleted '
-                     '(%s ms each), %d process(es), RSS %.1f MB at the end'
+                     '(%s ms each), %d process(es), RSS %.1f MB at the end '
+                     '(PSS %.1f, USS %.1f)'
                      % (server['cpu_s_create_delete'],
                         server['shares_created_and_deleted'],
                         server['cpu_ms_per_share'], server['processes'],
-                        server['rss_mb_end']))
+                        server['rss_mb_end'], server.get('pss_mb_end', 0),
+                        server.get('uss_mb_end', 0)))
+        lines.append('        RSS MB by process: ' + ', '.join(
+            '%s %s' % item for item in sorted(
+                server['rss_mb_by_process'].items())))
+    for name, figures in sorted(report.get('shared_services', {}).items()):
+        lines.append('%s (shared, not counted): %.2f CPU s, RSS %.1f MB' % (
+            name, figures['cpu_s_create_delete_and_lists'],
+            figures['rss_mb']))
+    if report.get('targets'):
+        lines.append('')
+        lines.append('%-52s %10s %8s  %s' % ('issue 7 figure', 'measured',
+                                             'target', 'met'))
+        for row in report['targets']:
+            lines.append('%-52s %10s %8s  %s' % (
+                row['label'], '-' if row['value'] is None else row['value'],
+                row['target'], {True: 'yes', False: 'NO',
+                                None: 'not measured'}[row['met']]))
     for op in ('create', 'delete'):
         for row in report.get(op, []):
             stuck = row.get('stuck_creating') or row.get('stuck_deleting')
@@ -1149,9 +1197,10 @@ def parse_args(argv=None):
     parser.add_argument('--endpoint',
                         help='measure the service at this URL (127.0.0.1 '
                              'only) instead of deploying one')
-    parser.add_argument('--deploy', choices=['all-in-one', 'split'],
+    parser.add_argument('--deploy', choices=['all-in-one', 'split', 'both'],
                         default='all-in-one',
-                        help='what to deploy when no --endpoint is given')
+                        help='what to deploy when no --endpoint is given; '
+                             'both: the all-in-one, then the split one')
     parser.add_argument('--token', default='admin:admin',
                         help='noauth token user:project')
     parser.add_argument('--db-connection',
@@ -1175,14 +1224,21 @@ def parse_args(argv=None):
                         help='comma-separated client concurrencies')
     parser.add_argument('--list-sizes',
                         help='comma-separated shares in the project for '
-                             'the list measurements (default 1000,10000; '
-                             '1000 with --quick; empty to skip)')
+                             'the list measurements (default 200,10000, '
+                             'the sizes of the targets; 200 with --quick; '
+                             'empty to skip)')
     parser.add_argument('--list-samples', type=int, default=20,
                         help='unpaginated list requests per size (three '
                              'times as many with limit=100)')
     parser.add_argument('--show-samples', type=int, default=200)
+    parser.add_argument('--periodic', action='store_true',
+                        help='measure instead the share manager\'s ensure '
+                             'run and deferred deletion sweep over --shares '
+                             '(default 10000) shares, in this process (see '
+                             'bench_periodic.py; --db-connection: an empty '
+                             'database to use instead of SQLite)')
     parser.add_argument('--quick', action='store_true',
-                        help='smoke run: 30 shares, 1,000 in the list')
+                        help='smoke run: 30 shares, 200 in the list')
     parser.add_argument('--timeout', type=float, default=600,
                         help='seconds a batch may take to settle')
     parser.add_argument('--stall-timeout', type=float, default=60,
@@ -1198,7 +1254,7 @@ def parse_args(argv=None):
     if args.shares is None:
         args.shares = 30 if args.quick else 200
     if args.list_sizes is None:
-        args.list_sizes = '1000' if args.quick else '1000,10000'
+        args.list_sizes = '200' if args.quick else '200,10000'
     args.list_sizes = sorted(int(s) for s in args.list_sizes.split(',')
                              if s.strip())
     args.concurrency = [int(c) for c in args.concurrency.split(',')]
@@ -1214,23 +1270,26 @@ def _interrupt(signum, _frame):
     raise KeyboardInterrupt('signal %d' % signum)
 
 
-def main(argv=None):
-    global QUIET
-    args = parse_args(argv)
-    QUIET = args.json_only
-    run_id = uuid.uuid4().hex[:8]
+def deployments(args, run_id):
     if args.endpoint:
-        deployment = Endpoint(run_id, args.endpoint, args.db_connection,
-                              args.server_pid)
-    elif args.deploy == 'split':
-        deployment = Split(run_id, args.db_server, args.transport_url,
-                           keep=args.keep_workdir)
-    else:
-        deployment = AllInOne(run_id, keep=args.keep_workdir)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGHUP, _interrupt)
-    stop = threading.Event()
-    status = 0
+        return [Endpoint(run_id, args.endpoint, args.db_connection,
+                         args.server_pid)]
+    modes = (['all-in-one', 'split'] if args.deploy == 'both'
+             else [args.deploy])
+    found = []
+    for mode in modes:
+        if mode == 'split':
+            found.append(Split(run_id, args.db_server, args.transport_url,
+                               keep=args.keep_workdir))
+        else:
+            found.append(AllInOne(run_id, keep=args.keep_workdir))
+    return found
+
+
+def run_one(args, deployment, stop):
+    """(exit status, report) of one deployment, which is stopped and
+    removed whatever happens."""
+    status, report = 0, None
     try:
         client = Client(deployment.endpoint, args.token,
                         args.request_timeout)
@@ -1242,17 +1301,55 @@ def main(argv=None):
         sys.stderr.write('bench_shares: failed: %s\n' % err)
         status = 1
     finally:
-        stop.set()
-        # A second Ctrl-C must not leave daemons or a database behind.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if status:
+            stop.set()
+            # A second Ctrl-C must not leave daemons or a database behind.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         deployment.stop()
-    if status:
-        return status
+    return status, report
+
+
+def run_periodic(args):
+    """--periodic: the share manager's bulk runs (bench_periodic.py)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench_periodic
+    report = bench_periodic.run(args.shares or 10000, args.db_connection)
     print(json.dumps(report, indent=2, sort_keys=True))
+    return 0
+
+
+def main(argv=None):
+    global QUIET
+    args = parse_args(argv)
+    QUIET = args.json_only
+    if args.periodic:
+        return run_periodic(args)
+    run_id = uuid.uuid4().hex[:8]
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    stop = threading.Event()
+    reports = []
+    try:
+        planned = deployments(args, run_id)
+    except BenchError as err:
+        sys.stderr.write('bench_shares: failed: %s\n' % err)
+        return 1
+    for index, deployment in enumerate(planned):
+        status, report = run_one(args, deployment, stop)
+        if status:
+            for later in planned[index + 1:]:
+                later.stop()
+            return status
+        reports.append(report)
+    output = reports[0] if len(reports) == 1 else {
+        'benchmark': 'manila-lite shares', 'format': 2,
+        'runs': {r['deployment']['mode']: r for r in reports}}
+    print(json.dumps(output, indent=2, sort_keys=True))
     sys.stdout.flush()
     if not args.json_only:
-        sys.stderr.write('\n' + table(report) + '\n')
+        sys.stderr.write('\n' + '\n\n'.join(table(r) for r in reports)
+                         + '\n')
     return 0
 
 

@@ -198,6 +198,20 @@ class InvalidShareAccess(Invalid):
     message = 'Invalid access rule: %(reason)s'
 
 
+class ShareAccessExists(Invalid):
+    """Manila answers a duplicate rule with 400, not 409."""
+    message = 'Share access %(access_type)s:%(access)s exists.'
+
+
+class ShareAccessNotFound(NotFound):
+    message = 'Access rule %(access_id)s could not be found.'
+
+
+class ShareAccessMetadataNotFound(NotFound):
+    message = ('Metadata item %(key)s of access rule %(access_id)s could '
+               'not be found.')
+
+
 class ShareResourceNotFound(NotFound):
     message = 'Share %(share_id)s could not be found on the backend.'
 
@@ -242,3 +256,30 @@ class UnprocessableEntity(ManilaLiteException):
     """Manila answers 422 for some well-formed but unusable bodies."""
     message = 'Unprocessable entity: %(reason)s'
     code = 422
+
+
+# -- share networks, security services, share servers ------------------------
+
+class ShareNetworkNotFound(NotFound):
+    message = 'Share network %(share_network_id)s could not be found.'
+
+
+class ShareNetworkSubnetNotFound(NotFound):
+    message = ('Share network subnet %(share_network_subnet_id)s could not '
+               'be found.')
+
+
+class SecurityServiceNotFound(NotFound):
+    message = 'Security service %(security_service_id)s could not be found.'
+
+
+class ShareServerNotFound(NotFound):
+    message = 'Share server %(share_server_id)s could not be found.'
+
+
+class ShareNetworkInUse(Conflict):
+    message = '%(reason)s'
+
+
+class NetworkBadConfigurationException(ManilaLiteException):
+    message = 'Bad network configuration: %(reason)s'

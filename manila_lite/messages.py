@@ -17,6 +17,7 @@ ACTION_REVERT_TO_SNAPSHOT = '006'
 ACTION_DELETE = '007'
 ACTION_EXTEND = '008'
 ACTION_SHRINK = '009'
+ACTION_UPDATE_ACCESS_RULES = '010'
 
 ACTIONS = {
     ACTION_ALLOCATE_HOST: 'allocate host',
@@ -25,6 +26,7 @@ ACTIONS = {
     ACTION_DELETE: 'delete',
     ACTION_EXTEND: 'extend',
     ACTION_SHRINK: 'shrink',
+    ACTION_UPDATE_ACCESS_RULES: 'update access rules',
 }
 
 UNKNOWN_ERROR = '001'
@@ -35,9 +37,25 @@ DRIVER_FAILED_EXTEND = '015'
 DRIVER_FAILED_CREATING_FROM_SNAP = '017'
 DRIVER_REFUSED_SHRINK = '018'
 DRIVER_FAILED_SHRINK = '019'
+UNSUPPORTED_CLIENT_ACCESS = '021'
+# Deferred deletion (not Manila ids: Manila records no message there).
+DEFERRED_DELETE_FAILED = '101'
+DEFERRED_DELETE_SNAPSHOTS_LEFT = '102'
+# Share servers (DHSS=True backends).
+SHARE_SERVER_SETUP_FAILED = '120'
 
 DETAILS = {
+    SHARE_SERVER_SETUP_FAILED: (
+        'No share server could be found or set up on the share network '
+        'given: check that it has a subnet in the availability zone of the '
+        'share (or a default one) and that its network has free '
+        'addresses, or use another share network; if that does not help, '
+        'ask an administrator to look into the backend.'),
     UNKNOWN_ERROR: 'An unknown error occurred.',
+    UNSUPPORTED_CLIENT_ACCESS: (
+        'The share backend refused to grant access: it does not support '
+        'the access type, level or grantee given. Deny the rule in error '
+        'and try again with another one.'),
     NO_VALID_HOST: 'No storage could be allocated for this share request: '
                    'no backend passed the scheduler filters (capacity, '
                    'availability zone, share type capabilities).',
@@ -58,6 +76,14 @@ DETAILS = {
         'The share backend failed to create the share from the snapshot. '
         'Creating a new share from it may succeed; otherwise ask an '
         'administrator to look into the failure.'),
+    DEFERRED_DELETE_FAILED: (
+        'The share backend failed to delete it after its quota was given '
+        'back (deferred deletion). It is retried periodically; an '
+        'administrator can look into the failure meanwhile.'),
+    DEFERRED_DELETE_SNAPSHOTS_LEFT: (
+        'The share could not be deleted on its backend because deleting '
+        'some of its snapshots failed. Both are retried periodically; an '
+        'administrator can look into the failure meanwhile.'),
 }
 
 

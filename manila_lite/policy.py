@@ -11,6 +11,7 @@ Only project-scoped tokens are accepted, as in Manila: every rule has
 domain-scoped token for it (answered 403 here).
 """
 
+import contextlib
 import threading
 
 from oslo_config import cfg
@@ -23,6 +24,36 @@ from manila_lite import policies
 CONF = conf.CONF
 _ENFORCER = None
 _LOCK = threading.Lock()
+_request = threading.local()
+
+
+class _Enforcer(oslo_policy.Enforcer):
+    """Looks for a changed policy file once per API request.
+
+    oslo.policy stats the policy file and its directories on every
+    check; a request makes two to four checks. Within ``request_scope``
+    (the API wraps each request in it) only the first check of the
+    thread does; a file changed meanwhile applies from the next request.
+    Everywhere else every check looks, as oslo.policy does.
+    """
+
+    def load_rules(self, force_reload=False):
+        state = getattr(_request, 'loaded', None)
+        if state and not force_reload:
+            return
+        super().load_rules(force_reload)
+        if state is False:
+            _request.loaded = True
+
+
+@contextlib.contextmanager
+def request_scope():
+    """The checks of one API request: the first one loads the rules."""
+    _request.loaded = False
+    try:
+        yield
+    finally:
+        _request.loaded = None
 
 
 def enforcer():
@@ -36,7 +67,7 @@ def enforcer():
     if _ENFORCER is None:
         with _LOCK:
             if _ENFORCER is None:
-                new = oslo_policy.Enforcer(CONF)
+                new = _Enforcer(CONF)
                 new.register_defaults(policies.list_rules())
                 new.load_rules()
                 _ENFORCER = new

@@ -42,12 +42,9 @@ def set_transport_default(url):
 
 def init():
     """Create the transport once per process (after config is parsed)."""
-    global _TRANSPORT, _NOTIFIER
+    global _TRANSPORT
     if _TRANSPORT is None:
         _TRANSPORT = messaging.get_rpc_transport(CONF)
-        _NOTIFIER = messaging.Notifier(
-            messaging.get_notification_transport(CONF),
-            publisher_id='manila-lite', serializer=ContextSerializer())
     return _TRANSPORT
 
 
@@ -67,12 +64,25 @@ def get_client(topic, version, server=None, fanout=False):
 
 def get_server(topic, server, endpoints):
     target = messaging.Target(topic=topic, server=server)
-    return messaging.get_rpc_server(
+    rpc_server = messaging.get_rpc_server(
         init(), target, endpoints, executor='threading',
         serializer=ContextSerializer(),
         access_policy=dispatcher.DefaultRPCAccessPolicy)
+    # rpc_executor_pool_size becomes oslo.messaging's default pool size
+    # (its own is 64 threads per server), registered by the server just
+    # made and read as it starts; an operator's executor_thread_pool_size
+    # still wins.
+    messaging.opts.set_defaults(
+        CONF, executor_thread_pool_size=CONF.rpc_executor_pool_size)
+    return rpc_server
 
 
 def notifier():
-    init()
+    """The notifier, made on first use: most processes never notify, and
+    need no notification transport."""
+    global _NOTIFIER
+    if _NOTIFIER is None:
+        _NOTIFIER = messaging.Notifier(
+            messaging.get_notification_transport(CONF),
+            publisher_id='manila-lite', serializer=ContextSerializer())
     return _NOTIFIER

@@ -43,6 +43,9 @@ class Service:
         interval = getattr(self.manager, 'periodic_interval',
                            CONF.periodic_interval)
         self._loop(interval, self.manager.run_periodic_tasks, 'periodic')
+        extra = getattr(self.manager, 'extra_periodic_tasks', list)
+        for name, task_interval, task in extra():
+            self._loop(task_interval, task, name)
         self.manager.after_start(ctx)
         LOG.info('%s started on %s (topic %s)', self.binary, self.host,
                  self.topic)

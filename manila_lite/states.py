@@ -31,10 +31,56 @@ EXTENDING = 'extending'
 EXTENDING_ERROR = 'extending_error'
 SHRINKING = 'shrinking'
 SHRINKING_ERROR = 'shrinking_error'
+# Deferred deletion (option deferred_deletion): the quota is given back
+# when the API accepts the delete; the share manager's periodic sweep
+# deletes on the backend. Manila calls these deferred_deleting and
+# error_deferred_deleting.
+DELETING_IN_DRIVER = 'deleting_in_driver'
+DELETING_IN_DRIVER_ERROR = 'deleting_in_driver_error'
+DEFERRED_DELETION = (DELETING_IN_DRIVER, DELETING_IN_DRIVER_ERROR)
+# Ensure shares (2.86+): an available share while its backend checks it.
+ENSURING = 'ensuring'
 
-# Access rule summary on an instance (2.10+); nothing sets other values
-# until access rules exist.
+# Access rules. The share instance's summary of its rules (2.10+): the
+# API moves it from active to syncing when it queues a change, the share
+# manager back to active, or to error when the backend failed (the next
+# update then resyncs every rule; see share/access_manager.py).
 ACCESS_ACTIVE = 'active'
+ACCESS_SYNCING = 'syncing'
+ACCESS_ERROR = 'error'
+INSTANCE_ACCESS = {
+    ACCESS_ACTIVE: {ACCESS_SYNCING},
+    ACCESS_SYNCING: {ACCESS_ACTIVE, ACCESS_ERROR},
+    ACCESS_ERROR: {ACCESS_SYNCING},
+}
+# One rule on one instance (2.28+ shows these; older versions see 'new'
+# for the transitional ones). A rule leaves 'denying' by losing its row.
+ACCESS_QUEUED_TO_APPLY = 'queued_to_apply'
+ACCESS_APPLYING = 'applying'
+ACCESS_QUEUED_TO_DENY = 'queued_to_deny'
+ACCESS_DENYING = 'denying'
+# Changing the access level (2.88+) resyncs the whole instance.
+ACCESS_QUEUED_TO_UPDATE = 'queued_to_update'
+ACCESS_UPDATING = 'updating'
+ACCESS_DENIED = 'denied'
+ACCESS_RULE = {
+    ACCESS_QUEUED_TO_APPLY: {ACCESS_APPLYING, ACCESS_QUEUED_TO_DENY},
+    ACCESS_APPLYING: {ACCESS_ACTIVE, ACCESS_ERROR, ACCESS_QUEUED_TO_DENY},
+    ACCESS_ACTIVE: {ACCESS_QUEUED_TO_DENY, ACCESS_QUEUED_TO_UPDATE},
+    ACCESS_ERROR: {ACCESS_QUEUED_TO_DENY},
+    ACCESS_QUEUED_TO_UPDATE: {ACCESS_UPDATING, ACCESS_QUEUED_TO_DENY},
+    ACCESS_UPDATING: {ACCESS_ACTIVE, ACCESS_ERROR, ACCESS_QUEUED_TO_DENY},
+    ACCESS_QUEUED_TO_DENY: {ACCESS_DENYING},
+    ACCESS_DENYING: {ACCESS_DENIED, ACCESS_ERROR},
+}
+ACCESS_RULE_TRANSITIONAL = (
+    ACCESS_QUEUED_TO_APPLY, ACCESS_APPLYING, ACCESS_QUEUED_TO_DENY,
+    ACCESS_DENYING, ACCESS_QUEUED_TO_UPDATE, ACCESS_UPDATING)
+# Share instance statuses in which rules may be queued: none where the
+# backend is busy with the share (Manila refuses transitional statuses).
+ACCESS_RULE_UPDATABLE = (AVAILABLE, ERROR, EXTENDING_ERROR, SHRINKING_ERROR,
+                         REVERTING_ERROR, ERROR_DELETING, MANAGE_ERROR,
+                         UNMANAGE_ERROR)
 
 # Statuses an administrator may set with reset_status.
 SHARE_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING, ERROR_DELETING)
@@ -43,10 +89,16 @@ SHARE_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING, ERROR_DELETING)
 SHARE_INSTANCE = {
     CREATING: {AVAILABLE, ERROR},
     AVAILABLE: {DELETING, REVERTING, EXTENDING, SHRINKING,
-                UNMANAGE_STARTING},
-    ERROR: {DELETING, UNMANAGE_STARTING},
+                UNMANAGE_STARTING, DELETING_IN_DRIVER, ENSURING},
+    ERROR: {DELETING, UNMANAGE_STARTING, DELETING_IN_DRIVER},
     DELETING: {DELETED, ERROR_DELETING},
     ERROR_DELETING: {DELETING},
+    # The quota is already free: these never go back to a live status
+    # except through an administrator's reset_status, which charges it.
+    DELETING_IN_DRIVER: {DELETED, DELETING_IN_DRIVER_ERROR},
+    DELETING_IN_DRIVER_ERROR: {DELETING_IN_DRIVER},
+    # The driver may report a share it no longer finds as an error.
+    ENSURING: {AVAILABLE, ERROR},
     # An admin resets a failed revert once the backend is checked.
     REVERTING: {AVAILABLE, REVERTING_ERROR},
     REVERTING_ERROR: set(),
@@ -72,11 +124,14 @@ SNAPSHOT_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING,
 # The snapshot instance: one per snapshot, on its share's backend.
 SNAPSHOT = {
     CREATING: {AVAILABLE, ERROR},
-    AVAILABLE: {DELETING, RESTORING, UNMANAGE_STARTING},
-    ERROR: {DELETING, UNMANAGE_STARTING},
+    AVAILABLE: {DELETING, RESTORING, UNMANAGE_STARTING,
+                DELETING_IN_DRIVER},
+    ERROR: {DELETING, UNMANAGE_STARTING, DELETING_IN_DRIVER},
     RESTORING: {AVAILABLE},
     DELETING: {DELETED, ERROR_DELETING},
     ERROR_DELETING: {DELETING},
+    DELETING_IN_DRIVER: {DELETED, DELETING_IN_DRIVER_ERROR},
+    DELETING_IN_DRIVER_ERROR: {DELETING_IN_DRIVER},
     MANAGE_STARTING: {AVAILABLE, MANAGE_ERROR},
     MANAGE_ERROR: {UNMANAGE_STARTING},
     UNMANAGE_STARTING: {UNMANAGED, UNMANAGE_ERROR},
@@ -84,7 +139,28 @@ SNAPSHOT = {
 }
 # Snapshot statuses in which work is under way on the backend.
 SNAPSHOT_BUSY = (CREATING, DELETING, RESTORING, MANAGE_STARTING,
-                 UNMANAGE_STARTING)
+                 UNMANAGE_STARTING, DELETING_IN_DRIVER)
+
+# Share networks (2.63+ show it): network_change while share servers are
+# being plugged into (or unplugged from) a subnet.
+ACTIVE = 'active'
+NETWORK_CHANGE = 'network_change'
+SHARE_NETWORK = {
+    ACTIVE: {NETWORK_CHANGE, ERROR},
+    NETWORK_CHANGE: {ACTIVE, ERROR},
+    ERROR: {ACTIVE},
+}
+
+# Share servers: made on demand by the share manager of a DHSS=True
+# backend; a row disappears once its server is torn down.
+SHARE_SERVER = {
+    CREATING: {ACTIVE, ERROR},
+    ACTIVE: {DELETING, NETWORK_CHANGE, ERROR},
+    NETWORK_CHANGE: {ACTIVE, ERROR},
+    ERROR: {DELETING},
+    DELETING: {DELETED, ERROR_DELETING},
+    ERROR_DELETING: {DELETING},
+}
 
 
 def sources(table, target):

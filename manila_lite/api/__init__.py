@@ -1,1 +1,1 @@
-"""The REST API: Manila's v2 wire protocol on pecan and webob."""
+"""The REST API: Manila's v2 wire protocol on webob."""

@@ -21,6 +21,7 @@ from manila_lite import exception
 from manila_lite import policy
 from manila_lite.api import faults
 from manila_lite.api import microversion
+from manila_lite.api import pecan_speedups
 from manila_lite.api import router
 
 CONF = conf.CONF
@@ -66,6 +67,10 @@ class ContextMiddleware:
 
     @webob.dec.wsgify
     def __call__(self, req):
+        with policy.request_scope():
+            return self._handle(req)
+
+    def _handle(self, req):
         # The API speaks JSON only, whatever a client accepts, as Manila;
         # this keeps pecan's content negotiation from answering 406.
         req.accept = 'application/json'
@@ -111,6 +116,27 @@ class ContextMiddleware:
         return response
 
 
+class RootController:
+    """Pecan root: ``_route`` sends every request to the route table;
+    what no handler expected is logged and answered 500 in Manila's fault
+    body."""
+
+    @pecan.expose(content_type='application/json', generic=False)
+    def dispatch(self, *args, **kwargs):
+        req = pecan.request
+        try:
+            return router.dispatch(req)
+        except Exception:
+            LOG.exception('%s %s failed', req.method, req.path_info)
+            return faults.fault_response(
+                500, 'The server has either erred or is incapable of '
+                     'performing the requested operation.')
+
+    @pecan.expose()
+    def _route(self, args, request=None):
+        return self.dispatch, []
+
+
 class PublicRoot:
     """Sends the unversioned root past authentication, the rest through
     it."""
@@ -136,7 +162,8 @@ def authentication(app):
 
 def build_app():
     """The WSGI callable served by manila-lite-api and manila-lite-all."""
-    app = pecan.Pecan(router.RootController(), force_canonical=False,
+    pecan_speedups.install()
+    app = pecan.Pecan(RootController(), force_canonical=False,
                       guess_content_type_from_ext=False)
     app = ContextMiddleware(app)
     return RequestId(PublicRoot(app, authentication(app)))

@@ -8,7 +8,7 @@ HEADER = 'X-OpenStack-Manila-API-Version'
 EXPERIMENTAL_HEADER = 'X-OpenStack-Manila-API-Experimental'
 MIN_VERSION = '2.0'
 # Highest microversion whose changes every served resource honours.
-MAX_VERSION = '2.64'
+MAX_VERSION = '2.100'
 
 _PATTERN = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)$')
 

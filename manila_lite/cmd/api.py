@@ -1,12 +1,13 @@
 """manila-lite-api: the REST API under gunicorn with osapi_share_workers.
 
-Each worker builds its own database engine and RPC transport on first use,
-after the fork, so no connection is shared between processes.
+The master process only reads the configuration and supervises: the
+application (and the database engine and RPC transport it opens on first
+use) is imported and built in each worker, after the fork, so no
+connection is shared between processes and the master stays small.
 """
 
 from gunicorn.app import base
 
-from manila_lite.api import app as api_app
 from manila_lite.cmd import common
 
 
@@ -20,11 +21,15 @@ class _Server(base.BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        from manila_lite.api import app as api_app
+        from manila_lite.db import api as db_api
+        db_api.configure()
         return api_app.build_app()
 
 
 def main():
-    common.parse_args()
+    common.limit_malloc_arenas()
+    common.parse_args(database=False)
     conf = common.CONF
     _Server({
         'bind': '%s:%s' % (conf.osapi_share_listen,

@@ -12,6 +12,7 @@ def build():
 
 
 def main():
+    common.limit_malloc_arenas()
     common.parse_args()
     scheduler = build()
     scheduler.start()

@@ -16,6 +16,7 @@ def build():
 
 
 def main():
+    common.limit_malloc_arenas()
     common.parse_args()
     services = build()
     for svc in services:

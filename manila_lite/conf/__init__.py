@@ -7,8 +7,11 @@ from manila_lite.conf import backend
 from manila_lite.conf import quota
 from manila_lite.conf import scheduler
 from manila_lite.conf import service
+from manila_lite.conf import share_features
+from manila_lite.conf import share_periodic
 
 CONF = cfg.CONF
 
-for _module in (api, backend, quota, scheduler, service):
+for _module in (api, backend, quota, scheduler, service,
+                share_periodic, share_features):
     _module.register_opts(CONF)

@@ -10,8 +10,15 @@ api_opts = [
     cfg.IntOpt('osapi_share_workers', default=2, min=1,
                help='Number of API worker processes (manila-lite-api only; '
                     'manila-lite-all always serves from its own process).'),
-    cfg.IntOpt('osapi_share_threads', default=32, min=1,
-               help='Request threads in each API worker.'),
+    cfg.IntOpt('osapi_share_threads', default=16, min=1,
+               help='Request threads in each API worker: the requests a '
+                    'worker serves at once (idle keep-alive connections '
+                    'hold none). No request waits on a storage backend, '
+                    'the API only casts to it; threads wait on the '
+                    'database and Keystone, and Python runs one at a time '
+                    'per worker, so more threads add memory, not '
+                    'throughput. Raise it when Keystone or the database '
+                    'answer slowly.'),
     cfg.IntOpt('osapi_max_limit', default=1000, min=1,
                help='Largest number of items a collection returns in one '
                     'response.'),

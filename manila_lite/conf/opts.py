@@ -7,15 +7,24 @@ from manila_lite.conf import backend
 from manila_lite.conf import quota
 from manila_lite.conf import scheduler
 from manila_lite.conf import service
+from manila_lite.conf import share_features
+from manila_lite.conf import share_periodic
+from manila_lite.network import standalone
 from manila_lite.share.drivers import fake
+from manila_lite.share.drivers.local import options as local_options
+from manila_lite.share import server_manager
 
 
 def list_opts():
     merged = {}
-    for module in (service, api, scheduler, quota, backend):
+    for module in (service, api, scheduler, quota, backend,
+                   share_periodic, share_features):
         for group, opts in module.list_opts():
             merged.setdefault(group, []).extend(opts)
     merged.setdefault('backend', []).extend(fake.fake_opts)
+    merged['backend'].extend(standalone.standalone_network_opts)
+    merged['backend'].extend(server_manager.server_opts)
+    merged['backend'].extend(local_options.local_opts)
     return sorted(merged.items())
 
 

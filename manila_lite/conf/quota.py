@@ -22,6 +22,8 @@ RESOURCES = {
     'backups': (10, 'Share backups allowed per project.'),
     'backup_gigabytes': (1000,
                          'Total backup size in GiB allowed per project.'),
+    'encryption_keys': (100, 'Encryption keys (distinct encryption_key_ref '
+                             'values) allowed per project.'),
 }
 
 quota_opts = [

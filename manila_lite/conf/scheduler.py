@@ -4,8 +4,10 @@ from oslo_config import cfg
 
 scheduler_opts = [
     cfg.ListOpt('scheduler_default_filters',
-                default=['AvailabilityZoneFilter', 'CapacityFilter',
-                         'CapabilitiesFilter', 'DriverFilter'],
+                default=['OnlyHostFilter', 'AvailabilityZoneFilter',
+                         'CapacityFilter', 'CapabilitiesFilter',
+                         'DriverFilter', 'AffinityFilter',
+                         'AntiAffinityFilter'],
                 help='Filters, by name, a pool must pass to receive a '
                      'share.'),
     cfg.ListOpt('scheduler_default_weighers',

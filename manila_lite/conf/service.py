@@ -29,8 +29,17 @@ service_opts = [
     cfg.StrOpt('share_topic', default='manila-share',
                help='RPC topic the share managers listen on.'),
     cfg.IntOpt('rpc_executor_pool_size', default=16, min=1,
-               help='Threads each RPC server uses to run incoming '
-                    'requests.'),
+               help='Threads each RPC server (each share backend, the '
+                    'scheduler) uses to run incoming requests: the number '
+                    'of driver operations one backend runs at once. More '
+                    'requests wait in order, none is lost (a restarted '
+                    'service resumes what was in progress). Every thread '
+                    'that ever ran keeps its memory, about 0.4 MiB: '
+                    'oslo.messaging\'s default of 64 cost a two-backend '
+                    'share service 37 MiB more than 16 under a burst of '
+                    'creates. Raise it for drivers whose calls mostly wait '
+                    'on a slow storage controller. oslo.messaging\'s '
+                    'executor_thread_pool_size, when set, wins.'),
 ]
 
 

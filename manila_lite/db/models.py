@@ -36,6 +36,14 @@ class Base(orm.DeclarativeBase):
 UUID = sa.String(36)
 
 
+def _loaded_metadata(row, relationship):
+    """{key: value} of a metadata relationship; empty for a row just
+    inserted whose metadata was never loaded (it can have none yet)."""
+    if relationship in sa.inspect(row).unloaded:
+        return {}
+    return {item.key: item.value for item in getattr(row, relationship)}
+
+
 class Service(Base):
     __tablename__ = 'services'
     __table_args__ = (sa.UniqueConstraint('host', 'binary',
@@ -53,6 +61,14 @@ class Service(Base):
     disabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
     disabled_reason: orm.Mapped[str | None] = orm.mapped_column(
         sa.String(255))
+    # Ensure shares (2.86+): True while the share manager of this
+    # host@backend runs its ensure routine.
+    ensuring: orm.Mapped[bool | None] = orm.mapped_column(sa.Boolean,
+                                                          default=False)
+    # sha256 of the driver's get_backend_info() after the last complete
+    # ensure run: an unchanged backend skips the run at start-up.
+    backend_info_hash: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(64))
 
 
 class AvailabilityZone(Base):
@@ -121,6 +137,8 @@ class Share(Base):
     __table_args__ = (
         sa.Index('ix_shares_project_id_created_at', 'project_id',
                  'created_at'),
+        sa.Index('ix_shares_soft_deleted_expiry', 'is_soft_deleted',
+                 'scheduled_to_be_deleted_at'),
     )
 
     id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
@@ -146,6 +164,18 @@ class Share(Base):
         sa.Boolean, default=False)
     replication_type: orm.Mapped[str | None] = orm.mapped_column(
         sa.String(255))
+    # Recycle bin (2.69): a soft-deleted share keeps its quota until it is
+    # restored or purged at scheduled_to_be_deleted_at.
+    is_soft_deleted: orm.Mapped[bool | None] = orm.mapped_column(
+        sa.Boolean, default=False)
+    scheduled_to_be_deleted_at: orm.Mapped[datetime.datetime | None] = \
+        orm.mapped_column(types.Timestamp)
+    mount_point_name: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    encryption_key_ref: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36))
+    snapshot_inherit_share_access_support: orm.Mapped[bool | None] = \
+        orm.mapped_column(sa.Boolean, default=False)
 
     instance: orm.Mapped['ShareInstance'] = orm.relationship(
         back_populates='share', uselist=False, lazy='joined',
@@ -259,6 +289,96 @@ class ExportLocation(Base):
                                                         default=False)
     preferred: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
                                                     default=False)
+
+    # Metadata (2.87+); the database cascades deletes.
+    el_metadata: orm.Mapped[list['ExportLocationMetadata']] = \
+        orm.relationship(lazy='selectin', passive_deletes=True)
+
+    @property
+    def metadata_dict(self):
+        return _loaded_metadata(self, 'el_metadata')
+
+
+class ExportLocationMetadata(Base):
+    __tablename__ = 'share_instance_export_locations_metadata'
+    __table_args__ = (sa.UniqueConstraint(
+        'export_location_id', 'key',
+        name='uniq_export_locations_metadata0location0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    export_location_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey('share_instance_export_locations.id',
+                      ondelete='CASCADE'), index=True)
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(1023))
+
+
+class ShareAccessRule(Base):
+    """A grant a user asked for on a share (Manila's share_access_map).
+
+    What state it is in lives per share instance, in
+    ShareInstanceAccessRule; deleting the share deletes its rules.
+    """
+
+    __tablename__ = 'share_access_map'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('shares.id', ondelete='CASCADE'), index=True)
+    access_type: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    access_to: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    access_level: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    # Credential the backend issued (cephx), 2.21+.
+    access_key: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+    instance_mappings: orm.Mapped[list['ShareInstanceAccessRule']] = \
+        orm.relationship(back_populates='access_rule', lazy='selectin',
+                         passive_deletes=True)
+    access_metadata: orm.Mapped[list['ShareAccessRuleMetadata']] = \
+        orm.relationship(lazy='selectin', passive_deletes=True)
+
+    @property
+    def metadata_dict(self):
+        return {item.key: item.value for item in self.access_metadata}
+
+
+class ShareInstanceAccessRule(Base):
+    """A rule as one share instance's backend holds it, with its state."""
+
+    __tablename__ = 'share_instance_access_map'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'share_instance_id', 'access_id',
+            name='uniq_share_instance_access_map0instance0access'),
+        sa.Index('ix_share_instance_access_map_access_id', 'access_id'),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_instance_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_instances.id', ondelete='CASCADE'))
+    access_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_access_map.id', ondelete='CASCADE'))
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+    access_rule: orm.Mapped[ShareAccessRule] = orm.relationship(
+        back_populates='instance_mappings', lazy='raise')
+
+
+class ShareAccessRuleMetadata(Base):
+    __tablename__ = 'share_access_rules_metadata'
+    __table_args__ = (sa.UniqueConstraint(
+        'access_id', 'key',
+        name='uniq_share_access_rules_metadata0access0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    access_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_access_map.id', ondelete='CASCADE'))
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(1023))
 
 
 class Quota(Base):
@@ -379,11 +499,38 @@ class ShareSnapshot(Base):
     def share_instance_id(self):
         return self.instance.share_instance_id
 
+    # Metadata (2.73+); the database cascades deletes.
+    snapshot_metadata: orm.Mapped[list['ShareSnapshotMetadata']] = \
+        orm.relationship(lazy='selectin', passive_deletes=True)
+
+    @property
+    def metadata_dict(self):
+        return _loaded_metadata(self, 'snapshot_metadata')
+
+
+class ShareSnapshotMetadata(Base):
+    __tablename__ = 'share_snapshot_metadata'
+    __table_args__ = (sa.UniqueConstraint(
+        'snapshot_id', 'key',
+        name='uniq_share_snapshot_metadata0snapshot0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    snapshot_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_snapshots.id', ondelete='CASCADE'),
+        index=True)
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(1023))
+
 
 class ShareSnapshotInstance(Base):
     """The snapshot as the backend of its share instance holds it."""
 
     __tablename__ = 'share_snapshot_instances'
+    # The deferred deletion sweep looks snapshot instances up by status.
+    __table_args__ = (
+        sa.Index('ix_share_snapshot_instances_status', 'status'),
+    )
 
     id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
                                             default=_uuid)
@@ -399,3 +546,213 @@ class ShareSnapshotInstance(Base):
 
     snapshot: orm.Mapped[ShareSnapshot] = orm.relationship(
         back_populates='instance', lazy='raise')
+
+
+# -- share networks, security services, share servers -------------------------
+
+class ShareNetwork(Base):
+    """A project's network description; its subnets say where, per zone."""
+
+    __tablename__ = 'share_networks'
+    __table_args__ = (sa.Index('ix_share_networks_project_id', 'project_id'),)
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    # Results of the asynchronous subnet checks, as JSON by check key.
+    async_operation_data: orm.Mapped[str | None] = orm.mapped_column(
+        sa.Text)
+
+    subnets: orm.Mapped[list['ShareNetworkSubnet']] = orm.relationship(
+        back_populates='share_network', cascade='all, delete-orphan',
+        lazy='selectin', order_by='ShareNetworkSubnet.created_at')
+    security_services: orm.Mapped[list['SecurityService']] = \
+        orm.relationship(secondary='share_network_security_services',
+                         lazy='selectin', viewonly=True)
+
+
+class ShareNetworkSubnet(Base):
+    """Where in a share network servers of one zone (or all) get IPs."""
+
+    __tablename__ = 'share_network_subnets'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_network_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_networks.id', ondelete='CASCADE'),
+        index=True)
+    availability_zone: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    neutron_net_id: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36))
+    neutron_subnet_id: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36))
+    network_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
+    segmentation_id: orm.Mapped[int | None] = orm.mapped_column()
+    cidr: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    ip_version: orm.Mapped[int | None] = orm.mapped_column()
+    gateway: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    mtu: orm.Mapped[int | None] = orm.mapped_column()
+
+    share_network: orm.Mapped[ShareNetwork] = orm.relationship(
+        back_populates='subnets', lazy='raise')
+    subnet_metadata: orm.Mapped[list['ShareNetworkSubnetMetadata']] = \
+        orm.relationship(cascade='all, delete-orphan', lazy='selectin')
+
+    @property
+    def is_default(self):
+        return self.availability_zone is None
+
+    @property
+    def metadata_dict(self):
+        return {item.key: item.value for item in self.subnet_metadata}
+
+
+class ShareNetworkSubnetMetadata(Base):
+    __tablename__ = 'share_network_subnet_metadata'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_network_subnet_id', 'key',
+        name='uniq_share_network_subnet_metadata0subnet0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_network_subnet_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_network_subnets.id', ondelete='CASCADE'),
+        index=True)
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(1023))
+
+
+class SecurityService(Base):
+    """Directory/Kerberos settings share servers of a network join."""
+
+    __tablename__ = 'security_services'
+    __table_args__ = (sa.Index('ix_security_services_project_id',
+                               'project_id'),)
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    type: orm.Mapped[str] = orm.mapped_column(sa.String(32))
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    dns_ip: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    server: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    domain: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    user: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    password: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    ou: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    default_ad_site: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16))
+
+    share_networks: orm.Mapped[list[ShareNetwork]] = orm.relationship(
+        secondary='share_network_security_services', lazy='selectin',
+        viewonly=True)
+
+
+class ShareNetworkSecurityService(Base):
+    __tablename__ = 'share_network_security_services'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_network_id', 'security_service_id',
+        name='uniq_share_network_security_services0network0service'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_network_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_networks.id', ondelete='CASCADE'),
+        index=True)
+    security_service_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('security_services.id', ondelete='CASCADE'),
+        index=True)
+
+
+class ShareServer(Base):
+    """A backend's server for the shares of one share network."""
+
+    __tablename__ = 'share_servers'
+    __table_args__ = (sa.Index('ix_share_servers_host_status', 'host',
+                               'status'),)
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    host: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    share_network_id: orm.Mapped[str | None] = orm.mapped_column(
+        UUID, index=True)
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    # What the driver's setup_server returned, as JSON.
+    backend_details: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    is_auto_deletable: orm.Mapped[bool] = orm.mapped_column(
+        sa.Boolean, default=True)
+    identifier: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    # Whether its backend can change its security services in place
+    # (2.63); a share network allows it when all its servers do.
+    security_service_update_support: orm.Mapped[bool] = orm.mapped_column(
+        sa.Boolean, default=False)
+
+    subnet_mappings: orm.Mapped[list['ShareServerSubnetMapping']] = \
+        orm.relationship(cascade='all, delete-orphan', lazy='selectin',
+                         viewonly=False)
+    network_allocations: orm.Mapped[list['NetworkAllocation']] = \
+        orm.relationship(cascade='all, delete-orphan', lazy='selectin',
+                         order_by='NetworkAllocation.created_at')
+
+    @property
+    def share_network_subnet_ids(self):
+        return sorted(m.share_network_subnet_id for m in self.subnet_mappings)
+
+
+class ShareServerSubnetMapping(Base):
+    """Subnets a share server is plugged into (2.70: one or more).
+
+    Removing a subnet removes its mappings; the server keeps its other
+    subnets and the share manager unplugs the gone one.
+    """
+
+    __tablename__ = 'share_server_subnet_mappings'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_server_id', 'share_network_subnet_id',
+        name='uniq_share_server_subnet_mappings0server0subnet'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_server_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_servers.id', ondelete='CASCADE'),
+        index=True)
+    share_network_subnet_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_network_subnets.id', ondelete='CASCADE'),
+        index=True)
+
+
+class NetworkAllocation(Base):
+    """One IP address a share server holds on a subnet.
+
+    ``share_network_subnet_id`` has no foreign key: the allocations of a
+    force-deleted subnet outlive it until the share manager has unplugged
+    them from the server.
+    """
+
+    __tablename__ = 'network_allocations'
+    __table_args__ = (sa.UniqueConstraint(
+        'cidr', 'ip_address', name='uniq_network_allocations0cidr0ip'),)
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_server_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_servers.id', ondelete='CASCADE'),
+        index=True)
+    share_network_subnet_id: orm.Mapped[str | None] = orm.mapped_column(
+        UUID, index=True)
+    ip_address: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    ip_version: orm.Mapped[int] = orm.mapped_column()
+    label: orm.Mapped[str] = orm.mapped_column(sa.String(32))
+    cidr: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    gateway: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    mtu: orm.Mapped[int | None] = orm.mapped_column()
+    network_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
+    segmentation_id: orm.Mapped[int | None] = orm.mapped_column()

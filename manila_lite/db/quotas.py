@@ -85,12 +85,14 @@ def _usage_rows(session, project_id, scopes, resources):
     return rows
 
 
-def _check_limits(session, project_id, scopes, rows, deltas):
+def _check_limits(session, project_id, scopes, rows, deltas, limits=None):
     """Raise 413 naming the first resource a positive delta takes over a
-    limit at some scope; what is reserved counts as held."""
+    limit at some scope; what is reserved counts as held. ``limits``: the
+    project's, read earlier in the same transaction."""
     if not any(d > 0 for d in deltas.values()):
         return
-    limits = _limits(session, project_id)
+    if limits is None:
+        limits = _limits(session, project_id)
     project_limits = dict(defaults(), **limits.get(('', ''), {}))
     for scope in scopes:
         scope_limits = (project_limits if scope == ('', '')
@@ -108,14 +110,15 @@ def _check_limits(session, project_id, scopes, rows, deltas):
 
 
 def consume(session, project_id, user_id, share_type_id, deltas,
-            force=False):
+            force=False, limits=None):
     """Add ``deltas`` to usage in the caller's transaction.
 
     Positive deltas are checked against every scope that has a limit and
     raise 413 naming the first resource over quota; negative deltas (a
     release) are never refused and never take usage below zero. ``force``
     counts what already exists on a backend (a managed resource) whatever
-    the limits say.
+    the limits say. ``limits``: what check_per_share_size returned in
+    the same transaction, not to read them twice.
     """
     deltas = {r: d for r, d in deltas.items() if d}
     if not deltas:
@@ -123,17 +126,22 @@ def consume(session, project_id, user_id, share_type_id, deltas,
     scopes = _scopes(project_id, user_id, share_type_id)
     rows = _usage_rows(session, project_id, scopes, list(deltas))
     if not force:
-        _check_limits(session, project_id, scopes, rows, deltas)
+        _check_limits(session, project_id, scopes, rows, deltas, limits)
     for usage in rows.values():
         delta = deltas[usage.resource]
         usage.in_use = max(0, (usage.in_use or 0) + delta)
 
 
 def check_per_share_size(session, project_id, size):
-    limit = effective_limits(session, project_id)['per_share_gigabytes']
+    """Raise 413 when one share of ``size`` is over the project's
+    per-share limit; the project's limits otherwise, for consume."""
+    limits = _limits(session, project_id)
+    limit = dict(defaults(), **limits.get(('', ''), {}))[
+        'per_share_gigabytes']
     if limit != UNLIMITED and size > limit:
         raise exception.OverQuota(resource='per_share_gigabytes',
                                   requested=size, in_use=0, limit=limit)
+    return limits
 
 
 def usages(context, project_id, user_id='', share_type_id=''):

@@ -60,6 +60,11 @@ def get_all(context, filters=None):
                 Service.availability_zone == filters['zone'])
         if 'disabled' in filters:
             query = query.where(Service.disabled.is_(filters['disabled']))
+        if filters.get('ensuring'):
+            query = query.where(Service.ensuring.is_(True))
+        elif 'ensuring' in filters:
+            query = query.where(sa.or_(Service.ensuring.is_(None),
+                                       Service.ensuring.is_(False)))
         return session.scalars(query).all()
 
 

@@ -1,6 +1,7 @@
 """Queries on share types, their extra specs and project access."""
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy import exc as sa_exc
 from oslo_db import exception as db_exc
 
@@ -39,12 +40,20 @@ def _accessible(query, context):
             models.ShareTypeProject.project_id == context.project_id)))
 
 
+def _one_with_specs(session, query):
+    """The first type ``query`` finds, its extra specs joined in: every
+    share create reads one, and their selectin load is a statement
+    more."""
+    return session.scalars(query.options(
+        orm.joinedload(ShareType.extra_specs))).unique().first()
+
+
 def get(context, type_id, check_access=True):
     with db_api.reader.using(context) as session:
         query = sa.select(ShareType).where(ShareType.id == type_id)
         if check_access:
             query = _accessible(query, context)
-        share_type = session.scalars(query).first()
+        share_type = _one_with_specs(session, query)
         if share_type is None:
             raise exception.ShareTypeNotFound(share_type_id=type_id)
         return share_type
@@ -55,17 +64,28 @@ def get_by_name(context, name, check_access=True):
         query = sa.select(ShareType).where(ShareType.name == name)
         if check_access:
             query = _accessible(query, context)
-        share_type = session.scalars(query).first()
+        share_type = _one_with_specs(session, query)
         if share_type is None:
             raise exception.ShareTypeNotFoundByName(share_type_name=name)
         return share_type
 
 
 def get_by_name_or_id(context, name_or_id, check_access=True):
-    try:
-        return get(context, name_or_id, check_access)
-    except exception.ShareTypeNotFound:
-        return get_by_name(context, name_or_id, check_access)
+    """The type with that id, else the one with that name: one read for
+    both (names are unique)."""
+    with db_api.reader.using(context) as session:
+        query = sa.select(ShareType).where(sa.or_(
+            ShareType.id == name_or_id, ShareType.name == name_or_id))
+        if check_access:
+            query = _accessible(query, context)
+        found = session.scalars(query.options(
+            orm.joinedload(ShareType.extra_specs))).unique().all()
+    for share_type in found:
+        if share_type.id == name_or_id:
+            return share_type
+    if found:
+        return found[0]
+    raise exception.ShareTypeNotFoundByName(share_type_name=name_or_id)
 
 
 def get_all(context, is_public=None, extra_specs=None):

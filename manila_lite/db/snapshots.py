@@ -14,6 +14,7 @@ from manila_lite import exception
 from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite.db import project_scope
 from manila_lite.db import quotas
 
 Snapshot = models.ShareSnapshot
@@ -92,13 +93,8 @@ def get_all(context, filters, sort_key='created_at', sort_dir='desc',
     with db_api.reader.using(context) as session:
         query = (sa.select(Snapshot).join(Snapshot.instance)
                  .options(orm.contains_eager(Snapshot.instance)))
-        if filters.pop('all_tenants', False) and context.is_admin:
-            pass
-        elif 'project_id' in filters and context.is_admin:
-            query = query.where(Snapshot.project_id == filters['project_id'])
-        else:
-            query = query.where(Snapshot.project_id == context.project_id)
-        query = _apply_filters(query, filters)
+        query = _apply_filters(project_scope.scoped(
+            query, context, filters, Snapshot.project_id), filters)
         column = SORT_KEYS[sort_key]
         query = query.order_by(
             column.desc() if sort_dir == 'desc' else column.asc(),
@@ -110,6 +106,17 @@ def get_all(context, filters, sort_key='created_at', sort_dir='desc',
         if limit is not None:
             query = query.limit(limit)
         return session.scalars(query).unique().all()
+
+
+def count_all(context, filters):
+    """How many snapshots get_all would list without paging (2.79)."""
+    filters = dict(filters)
+    with db_api.reader.using(context) as session:
+        query = sa.select(Snapshot.id).join(Snapshot.instance)
+        query = _apply_filters(project_scope.scoped(
+            query, context, filters, Snapshot.project_id), filters)
+        return session.scalar(
+            sa.select(sa.func.count()).select_from(query.subquery()))
 
 
 def _apply_filters(query, filters):
@@ -127,6 +134,14 @@ def _apply_filters(query, filters):
                          Snapshot.display_description)):
         if key in filters:
             query = query.where(column.ilike('%' + filters[key] + '%'))
+    if filters.get('hidden_statuses'):
+        query = query.where(
+            Instance.status.not_in(filters['hidden_statuses']))
+    for key, value in (filters.get('metadata') or {}).items():
+        # Snapshot metadata (2.73+): every item given must match.
+        query = query.where(Snapshot.snapshot_metadata.any(
+            sa.and_(models.ShareSnapshotMetadata.key == key,
+                    models.ShareSnapshotMetadata.value == value)))
     usage = filters.get('usage')
     if usage in ('used', 'unused'):
         # "used": some share was created from the snapshot.
@@ -199,10 +214,12 @@ def destroy(context, snapshot_id):
         snapshot = session.get(Snapshot, snapshot_id)
         if snapshot is None:
             return False
-        quotas.consume(session, snapshot.project_id, snapshot.user_id,
-                       _share_type_id(session,
-                                      snapshot.instance.share_instance_id),
-                       quota_deltas(snapshot.size, sign=-1))
+        # Deferred deletion gave the quota back when it started.
+        if snapshot.instance.status not in states.DEFERRED_DELETION:
+            quotas.consume(session, snapshot.project_id, snapshot.user_id,
+                           _share_type_id(
+                               session, snapshot.instance.share_instance_id),
+                           quota_deltas(snapshot.size, sign=-1))
         session.delete(snapshot)
         return True
 

@@ -17,6 +17,7 @@ from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
 from manila_lite.scheduler import host_manager
 from manila_lite.share import api as share_api
+from manila_lite.share import recycle_bin
 from manila_lite.share import rpcapi as share_rpcapi
 
 CONF = conf.CONF
@@ -36,6 +37,7 @@ class SchedulerManager:
         self._started_at = None
         self._usable_backends = set()
         self._orphans_pending = False
+        self._share_api_instance = None
 
     def init_host(self, context):
         self._started_at = time.monotonic()
@@ -50,6 +52,7 @@ class SchedulerManager:
     def run_periodic_tasks(self, context):
         self._refresh_service_states(context)
         self._expire_reservations(context)
+        self._purge_recycle_bin(context)
         if self._orphans_pending and not self._warming_up():
             self._orphans_pending = False
             self._reschedule_orphans(context)
@@ -59,6 +62,18 @@ class SchedulerManager:
         expired = quotas.expire_reservations(context)
         if expired:
             LOG.info('Rolled back %d expired quota reservations', expired)
+
+    def _purge_recycle_bin(self, context):
+        """Delete shares whose time in the recycle bin (2.69) is over."""
+        try:
+            recycle_bin.purge_expired(context, self._share_api())
+        except Exception:  # the next run tries again
+            LOG.exception('Purging the recycle bin failed')
+
+    def _share_api(self):
+        if self._share_api_instance is None:
+            self._share_api_instance = share_api.API()
+        return self._share_api_instance
 
     def _refresh_service_states(self, context):
         service_states = {
@@ -95,7 +110,7 @@ class SchedulerManager:
         for instance in share_db.instances_without_host(context):
             LOG.info('Rescheduling share instance %s left unplaced',
                      instance.id)
-            spec = share_api.request_spec(context, instance)
+            spec = share_api.placement_spec(context, instance)
             self.create_share_instance(context, instance.id, spec)
 
     def update_service_capabilities(self, context, host, capabilities,

@@ -1,5 +1,7 @@
 """Client side of the scheduler RPC API."""
 
+import functools
+
 from manila_lite import conf
 from manila_lite import rpc
 
@@ -41,3 +43,10 @@ class SchedulerAPI:
 
     def get_pools(self, context, filters=None):
         return self.client.call(context, 'get_pools', filters=filters)
+
+
+@functools.cache
+def shared():
+    """One client for callers that keep none of their own; built on first
+    use, once the transport is configured."""
+    return SchedulerAPI()

@@ -15,7 +15,10 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
+from manila_lite.share import create_options
+from manila_lite.share import deferred_api
 from manila_lite.share import manage_api
+from manila_lite.share import network_api
 from manila_lite.share import resize_api
 from manila_lite.share import rpcapi as share_rpcapi
 from manila_lite.share import snapshot_api
@@ -25,7 +28,8 @@ LOG = logging.getLogger(__name__)
 
 # Share type extra specs copied onto the share as capabilities it promises.
 _TYPE_CAPABILITIES = ('snapshot_support', 'create_share_from_snapshot_support',
-                      'revert_to_snapshot_support', 'mount_snapshot_support')
+                      'revert_to_snapshot_support', 'mount_snapshot_support',
+                      'snapshot_inherit_share_access_support')
 DELETABLE = (states.AVAILABLE, states.ERROR)
 
 
@@ -66,6 +70,17 @@ def request_spec(context, instance, share_type=None):
     }
 
 
+def placement_spec(context, instance, share_type=None, only_host=None):
+    """request_spec of a share to place, with the scheduler hints it was
+    created with (kept in its metadata) and an administrator's only_host."""
+    spec = request_spec(context, instance, share_type)
+    hints = create_options.hints_from_metadata(instance.share.metadata_dict)
+    if only_host:
+        hints[create_options.ONLY_HOST] = only_host
+    spec['scheduler_hints'] = hints
+    return spec
+
+
 class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
     def __init__(self):
         self.scheduler_rpc = scheduler_rpcapi.SchedulerAPI()
@@ -75,7 +90,9 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                description=None, share_type=None, availability_zone=None,
                metadata=None, is_public=False, snapshot_id=None,
                share_network_id=None,
-               check_create_from_snapshot_support=False):
+               check_create_from_snapshot_support=False,
+               scheduler_hints=None, mount_point_name=None,
+               encryption_key_ref=None):
         proto = share_proto.upper()
         if proto not in [p.upper() for p in CONF.enabled_share_protocols]:
             raise exception.InvalidInput(
@@ -92,20 +109,31 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                     context, snapshot_id, size, requested,
                     availability_zone, share_network_id,
                     check_create_from_snapshot_support)
-        if share_network_id:
-            raise exception.NotFound('Share network %s could not be found.'
-                                     % share_network_id)
         if not snapshot_id:
             share_type = resolve_share_type(context, share_type)
         specs = share_type.specs
-        if not snapshot_id and _spec_true(
-                specs.get('driver_handles_share_servers', False)):
-            raise exception.InvalidInput(
-                reason='Share type %s requires driver_handles_share_servers; '
-                       'a share network must be given.' % share_type.name)
+        network_api.check_share_network(
+            context, share_network_id, share_type.name,
+            _spec_true(specs.get('driver_handles_share_servers', False)),
+            availability_zone)
         self._check_zone(context, requested_zone, specs)
+        # The type's size limits (2.61) bind new shares as they bind
+        # resizes.
+        for limit in (resize_api.MIN_SIZE, resize_api.MAX_SIZE):
+            resize_api.check_provisioning_size(share_type, size, limit)
+        # Microversion options (2.65+), all checked before anything is
+        # written; affinity hints are kept as admin-only metadata.
+        mount_point_name = create_options.mount_point_name(
+            context, mount_point_name, specs)
+        encryption_key_ref = create_options.encryption_key_ref(
+            encryption_key_ref, specs)
+        scheduler_hints = scheduler_hints or {}
+        metadata = dict(metadata or {},
+                        **create_options.hint_metadata(scheduler_hints))
 
         share_values = dict(
+            mount_point_name=mount_point_name,
+            encryption_key_ref=encryption_key_ref,
             project_id=context.project_id, user_id=context.user_id,
             display_name=name, display_description=description, size=size,
             share_proto=proto, is_public=is_public, snapshot_id=snapshot_id,
@@ -114,14 +142,18 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                for cap in _TYPE_CAPABILITIES})
         instance_values = dict(status=states.CREATING,
                                availability_zone=availability_zone,
+                               share_network_id=share_network_id,
                                share_type_id=share_type.id,
                                access_rules_status=states.ACCESS_ACTIVE,
                                progress='0%')
         share = share_db.create(context, share_values, instance_values,
                                 metadata)
+        # For the response: the type is in hand, not worth another read.
+        share.share_type_name = share_type.name
         self.scheduler_rpc.create_share_instance(
             context, share.instance.id,
-            request_spec(context, share.instance, share_type))
+            placement_spec(context, share.instance, share_type,
+                           scheduler_hints.get(create_options.ONLY_HOST)))
         return share
 
     @staticmethod
@@ -148,21 +180,26 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
         self._delete(context, share, force=True)
 
     def _delete(self, context, share, force):
-        count = snapshot_db.count_for_share(context, share.id)
+        if deferred_api.applies(force, share.instance.status):
+            deferred_api.delete_share(context, self.share_rpc, share, force)
+            return
+        instance = share.instance
+        # force_delete may start from any status, deleting included.
+        sources = list(states.SHARE_INSTANCE) if force else None
+        # Snapshots are counted in the transaction that moves the share
+        # to deleting (or destroys one never placed).
+        count, moved = share_db.start_delete(
+            context, share.id, instance.id, states.DELETING, sources,
+            destroy=instance.host is None)
         if count:
             # Manila answers 403 on delete, 400 on force_delete.
             error = exception.InvalidShare if force else exception.ShareBusy
             raise error(reason='Share still has %d dependent snapshots.'
                         % count)
-        instance = share.instance
         if instance.host is None:
             # Never placed (no valid host): nothing exists on a backend.
-            share_db.destroy(context, share.id)
             return
-        # force_delete may start from any status, deleting included.
-        sources = list(states.SHARE_INSTANCE) if force else None
-        if not share_db.transition(context, instance.id, states.DELETING,
-                                   sources=sources):
+        if not moved:
             current = share_db.get(context, share.id).status
             raise exception.InvalidStatusTransition(
                 resource='Share', id=share.id, current=current,
@@ -171,6 +208,8 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                                              instance.id, force=force)
 
     def reset_status(self, context, share, status):
+        if deferred_api.reset_share_status(context, share, status):
+            return
         if status not in states.SHARE_RESET_STATUSES:
             raise exception.InvalidInput(
                 reason='Invalid status %s; allowed are %s.'

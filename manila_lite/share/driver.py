@@ -125,6 +125,16 @@ class ShareDriver(abc.ABC):
         """
         raise NotImplementedError()
 
+    def get_backend_info(self, context):
+        """What of the backend's configuration shapes its shares' exports.
+
+        Return a JSON-serialisable dict (addresses, versions, options).
+        The manager keeps its hash after each complete ensure run and
+        skips the run at start-up while it is unchanged. Not implementing
+        it makes every start-up ensure the shares.
+        """
+        raise NotImplementedError()
+
     # -- shares (optional) --------------------------------------------------
 
     def create_share_from_snapshot(self, context, share, snapshot,
@@ -147,7 +157,10 @@ class ShareDriver(abc.ABC):
         recovery: drop whatever the backend has and apply exactly
         ``access_rules``. Otherwise apply only the two lists. Return None
         or ``{access_id: access_key}`` for rules whose access type issues
-        credentials (all of ``access_rules`` during recovery).
+        credentials (all of ``access_rules`` during recovery). A value may
+        also be ``{'access_key': ..., 'state': 'error'}`` for a rule the
+        backend refused while applying the others; raising instead puts
+        every rule of the call in error.
         """
         raise NotImplementedError()
 
@@ -242,13 +255,45 @@ class ShareDriver(abc.ABC):
     def update_share_server_network_allocations(
             self, context, share_network, share_server,
             current_network_allocations, new_network_allocations,
-            share_instances, share_instance_rules, security_services=None):
-        """Plug a share server into a subnet added to its share network.
+            share_instances, share_instance_rules, security_services=None,
+            delete=False):
+        """Plug a share server into a subnet added to its share network,
+        or, with ``delete``, unplug it from the subnet whose allocations
+        ``new_network_allocations`` then lists (a force-deleted subnet).
 
         Return ``{'server_details': {...}, 'share_updates':
         {share_instance_id: export_locations}}``.
         """
         raise NotImplementedError()
+
+    def check_update_share_server_network_allocations(
+            self, context, share_server, current_network_allocations,
+            share_network_subnet, security_services, share_instances,
+            share_instances_rules, delete=False):
+        """Whether the server can be plugged into (or, with ``delete``,
+        unplugged from) ``share_network_subnet`` without disruption."""
+        return False
+
+    def update_share_server_security_service(
+            self, context, share_server, network_info, share_instances,
+            share_instance_rules, new_security_service,
+            current_security_service=None):
+        """Make a running share server use ``new_security_service``,
+        replacing ``current_security_service`` (None: it is added).
+
+        Return ``{'server_details': {...}, 'share_updates':
+        {share_instance_id: export_locations}}`` or None. A driver that
+        implements it reports ``security_service_update_support``.
+        """
+        raise NotImplementedError()
+
+    def check_update_share_server_security_service(
+            self, context, share_server, network_info, share_instances,
+            share_instance_rules, new_security_service,
+            current_security_service=None):
+        """Whether the server could take ``new_security_service`` (in
+        place of ``current_security_service``) without disruption."""
+        return False
 
     # -- replication --------------------------------------------------------
 
@@ -422,6 +467,8 @@ class ShareDriver(abc.ABC):
                 self._overrides('revert_to_snapshot'),
             'mount_snapshot_support':
                 self._overrides('snapshot_update_access'),
+            'security_service_update_support':
+                self._overrides('update_share_server_security_service'),
             'replication_domain': self.replication_domain,
             'filter_function': self.get_filter_function(),
             'goodness_function': self.get_goodness_function(),

@@ -17,6 +17,7 @@ from manila_lite.db import services as service_db
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import create_options
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class ManageAPIMixin:
 
     def manage(self, context, service_host, share_proto, export_path,
                share_type=None, name=None, description=None,
-               is_public=False, driver_options=None):
+               is_public=False, driver_options=None, mount_point_name=None):
         from manila_lite.share import api as share_api  # imports us
         check_service_host(context, service_host)
         share_type = share_api.resolve_share_type(context, share_type)
@@ -57,6 +58,9 @@ class ManageAPIMixin:
                        'a share using a share type with '
                        'driver_handles_share_servers extra-spec set to '
                        'True.')
+        # 2.92+: checked as on create, before anything is written.
+        mount_point_name = create_options.mount_point_name(
+            context, mount_point_name, specs)
         if manage_db.exists(context, service_host, export_path):
             LOG.error('A share exported at %s on %s exists already',
                       export_path, service_host)
@@ -67,6 +71,7 @@ class ManageAPIMixin:
             dict(project_id=context.project_id, user_id=context.user_id,
                  display_name=name, display_description=description,
                  share_proto=share_proto.upper(), is_public=is_public,
+                 mount_point_name=mount_point_name,
                  replication_type=specs.get('replication_type'),
                  **{cap: share_api._spec_true(specs.get(cap, False))
                     for cap in share_api._TYPE_CAPABILITIES}),

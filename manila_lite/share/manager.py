@@ -18,8 +18,12 @@ from manila_lite import states
 from manila_lite.conf import backend as backend_conf
 from manila_lite.db import shares as share_db
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
+from manila_lite.share import access_manager
+from manila_lite.share import deferred_deletion
+from manila_lite.share import ensure_manager
 from manila_lite.share import manage_manager
 from manila_lite.share import resize_manager
+from manila_lite.share import server_manager
 from manila_lite.share import snapshot_manager
 
 CONF = conf.CONF
@@ -75,9 +79,13 @@ def normalize_export_locations(locations):
     return result
 
 
-class ShareManager(snapshot_manager.SnapshotManagerMixin,
+class ShareManager(access_manager.AccessManagerMixin,
+                   snapshot_manager.SnapshotManagerMixin,
                    resize_manager.ResizeManagerMixin,
-                   manage_manager.ManageManagerMixin):
+                   manage_manager.ManageManagerMixin,
+                   deferred_deletion.DeferredDeletionMixin,
+                   ensure_manager.EnsureManagerMixin,
+                   server_manager.ServerManagerMixin):
     """RPC endpoint of one backend."""
 
     target = messaging.Target(version='1.0')
@@ -104,9 +112,15 @@ class ShareManager(snapshot_manager.SnapshotManagerMixin,
         self.driver.do_setup(context)
         self.driver.check_for_setup_error()
         self._recover(context)
+        self.recover_ensure(context)
 
     def after_start(self, context):
         self.publish_capabilities(context)
+        self.ensure_at_startup(context)
+
+    def extra_periodic_tasks(self):
+        """(name, interval, function) of tasks with their own interval."""
+        return self.deferred_deletion_tasks()
 
     def _recover(self, context):
         """Finish what a previous run left half done.
@@ -127,11 +141,14 @@ class ShareManager(snapshot_manager.SnapshotManagerMixin,
         self._recover_snapshots(context)
         self._recover_resizes(context)
         self._recover_manage(context)
+        self._recover_access(context)
+        self._recover_servers(context)
 
     # -- periodic work ------------------------------------------------------
 
     def run_periodic_tasks(self, context):
         self.publish_capabilities(context)
+        self.cleanup_unused_share_servers(context)
 
     def publish_capabilities(self, context):
         stats = self.driver.get_share_stats(refresh=True)
@@ -149,13 +166,21 @@ class ShareManager(snapshot_manager.SnapshotManagerMixin,
                         share_instance_id)
             return
         share = instance.share
+        share_server = None
+        if self.driver.driver_handles_share_servers:
+            share_server = self.provide_share_server_for(context, instance)
+            if share_server is None:
+                return
+            instance = share_db.instance_get(context, share_instance_id)
         try:
             if share.snapshot_id:
                 locations = self._create_share_from_snapshot(
-                    context, instance, share, share_dict(instance, share))
+                    context, instance, share, share_dict(instance, share),
+                    share_server=share_server)
             else:
                 locations = self.driver.create_share(
-                    context, share_dict(instance, share))
+                    context, share_dict(instance, share),
+                    share_server=share_server)
         except Exception as err:
             LOG.error('Driver failed to create share instance %s: %s',
                       share_instance_id, err)
@@ -182,7 +207,9 @@ class ShareManager(snapshot_manager.SnapshotManagerMixin,
             return
         share = instance.share
         try:
-            self.driver.delete_share(context, share_dict(instance, share))
+            self.driver.delete_share(
+                context, share_dict(instance, share),
+                share_server=self.share_server_of(context, instance))
         except Exception as err:
             if not force:
                 LOG.error('Driver failed to delete share instance %s: %s',
@@ -196,3 +223,4 @@ class ShareManager(snapshot_manager.SnapshotManagerMixin,
                         share_instance_id, err)
         share_db.destroy(context, share.id)
         LOG.info('Share %s deleted', share.id)
+        self.after_share_deleted(context, instance.share_server_id)

@@ -1,5 +1,7 @@
 """Client side of the share manager RPC API: casts to host@backend."""
 
+import functools
+
 from manila_lite import conf
 from manila_lite import rpc
 
@@ -44,6 +46,10 @@ class ShareAPI:
                                 share_instance_id=share_instance_id,
                                 force=force)
 
+    def ensure_shares(self, context, host):
+        """Run ensure shares on ``host`` (host@backend)."""
+        self._client(host).cast(context, 'ensure_shares')
+
     # -- resize and manage ---------------------------------------------------
 
     def extend_share(self, context, host, share_instance_id, new_size,
@@ -65,6 +71,13 @@ class ShareAPI:
 
     def unmanage_share(self, context, host, share_instance_id):
         self._client(host).cast(context, 'unmanage_share',
+                                share_instance_id=share_instance_id)
+
+    # -- access rules ---------------------------------------------------------
+
+    def update_access(self, context, host, share_instance_id):
+        """Ask the backend to apply the instance's queued rule changes."""
+        self._client(host).cast(context, 'update_access',
                                 share_instance_id=share_instance_id)
 
     # -- snapshots ------------------------------------------------------------
@@ -89,3 +102,63 @@ class ShareAPI:
     def unmanage_snapshot(self, context, host, snapshot_id):
         self._client(host).cast(context, 'unmanage_snapshot',
                                 snapshot_id=snapshot_id)
+
+    # -- share servers and subnets --------------------------------------------
+
+    def delete_share_server(self, context, host, share_server_id):
+        self._client(host).cast(context, 'delete_share_server',
+                                share_server_id=share_server_id)
+
+    def update_share_server_network_allocations(
+            self, context, host, share_network_id, share_network_subnet_id,
+            delete=False):
+        self._client(host).cast(
+            context, 'update_share_server_network_allocations',
+            share_network_id=share_network_id,
+            share_network_subnet_id=share_network_subnet_id, delete=delete)
+
+    def delete_share_network_subnet(self, context, host, share_network_id,
+                                    share_network_subnet_id):
+        self._client(host).cast(
+            context, 'delete_share_network_subnet',
+            share_network_id=share_network_id,
+            share_network_subnet_id=share_network_subnet_id)
+
+    def check_add_share_network_subnet(self, context, host,
+                                       share_network_id, availability_zone,
+                                       key):
+        self._client(host).cast(
+            context, 'check_add_share_network_subnet',
+            share_network_id=share_network_id,
+            availability_zone=availability_zone, key=key)
+
+    def check_delete_share_network_subnet(self, context, host,
+                                          share_network_id,
+                                          share_network_subnet_id, key):
+        self._client(host).cast(
+            context, 'check_delete_share_network_subnet',
+            share_network_id=share_network_id,
+            share_network_subnet_id=share_network_subnet_id, key=key)
+
+    def update_share_network_security_service(self, context, host,
+                                              share_network_id):
+        self._client(host).cast(
+            context, 'update_share_network_security_service',
+            share_network_id=share_network_id)
+
+    def check_update_share_network_security_service(
+            self, context, host, share_network_id, new_security_service_id,
+            current_security_service_id, key):
+        self._client(host).cast(
+            context, 'check_update_share_network_security_service',
+            share_network_id=share_network_id,
+            new_security_service_id=new_security_service_id,
+            current_security_service_id=current_security_service_id,
+            key=key)
+
+
+@functools.cache
+def shared():
+    """One client for callers that keep none of their own; built on first
+    use, once the transport is configured."""
+    return ShareAPI()

@@ -13,6 +13,7 @@ from manila_lite import states
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.db import share_types as type_db
+from manila_lite.share import deferred_api
 from manila_lite.share import rpcapi as share_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -109,6 +110,11 @@ class API:
         self._delete(context, snapshot, force=True)
 
     def _delete(self, context, snapshot, force):
+        if deferred_api.applies(force, snapshot.status):
+            deferred_api.delete_snapshot(context, self.share_rpc,
+                                         self._host(context, snapshot),
+                                         snapshot, force)
+            return
         sources = list(states.SNAPSHOT) if force else None
         if not snapshot_db.transition(context, snapshot.id, states.DELETING,
                                       sources=sources):
@@ -120,6 +126,8 @@ class API:
                                        snapshot.id, force=force)
 
     def reset_status(self, context, snapshot, status):
+        if deferred_api.reset_snapshot_status(context, snapshot, status):
+            return
         _check_reset_status(status)
         snapshot_db.set_status(context, snapshot.id, status)
         LOG.info('Status of snapshot %s reset to %s by %s', snapshot.id,

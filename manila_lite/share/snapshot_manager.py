@@ -192,7 +192,7 @@ class SnapshotManagerMixin:
         LOG.info('Snapshot %s unmanaged', snapshot_id)
 
     def _create_share_from_snapshot(self, context, instance, share,
-                                    share_dict):
+                                    share_dict, share_server=None):
         """Create a share instance holding a snapshot's data.
 
         Raises ShareSnapshotNotFound if the snapshot went away meanwhile.
@@ -201,5 +201,5 @@ class SnapshotManagerMixin:
         if snapshot is None:
             raise exception.ShareSnapshotNotFound(
                 snapshot_id=share.snapshot_id)
-        return self.driver.create_share_from_snapshot(context, share_dict,
-                                                      snap)
+        return self.driver.create_share_from_snapshot(
+            context, share_dict, snap, share_server=share_server)

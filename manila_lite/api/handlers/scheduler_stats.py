@@ -19,15 +19,6 @@ from manila_lite.scheduler import rpcapi
 
 _FIELDS = ('name', 'host', 'backend', 'pool')
 _ALIASES = {'pool_name': 'pool'}
-_RPC = None
-
-
-def scheduler():
-    """The scheduler RPC client, built on first use."""
-    global _RPC
-    if _RPC is None:
-        _RPC = rpcapi.SchedulerAPI()
-    return _RPC
 
 
 def _wanted(req):
@@ -74,7 +65,7 @@ def _pools(req, detail):
     wanted = _wanted(req)
     if wanted is None:
         return {'pools': []}
-    pools = scheduler().get_pools(common.context(req), None) or []
+    pools = rpcapi.shared().get_pools(common.context(req), None) or []
     keys = _FIELDS + (('capabilities',) if detail else ())
     return {'pools': [{key: pool.get(key) for key in keys}
                       for pool in pools if _passes(pool, *wanted)]}

@@ -21,6 +21,13 @@ def index(req):
             # Manila answers an unknown status with nothing, not a 400.
             return views.index(req, [])
         filters['disabled'] = _STATUSES[params['status']]
+    if 'ensuring' in params and common.version(req) >= Version('2.93'):
+        try:
+            filters['ensuring'] = common.bool_param(params['ensuring'],
+                                                    'ensuring')
+        except exception.Invalid:
+            # As for status: an unknown value matches nothing.
+            return views.index(req, [])
     services = service_db.get_all(common.context(req), filters)
     if 'state' in params:
         services = [s for s in services

@@ -73,7 +73,9 @@ def _manage(req):
         name=data.get('name', data.get('display_name')),
         description=data.get('description',
                              data.get('display_description')),
-        is_public=is_public, driver_options=data.get('driver_options'))
+        is_public=is_public, driver_options=data.get('driver_options'),
+        mount_point_name=(data.get('mount_point_name')
+                          if version >= Version('2.92') else None))
     names = type_db.names_by_id(ctx, {share.share_type_id})
     return {'share': views.detail(req, share, names)}
 

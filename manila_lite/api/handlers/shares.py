@@ -1,8 +1,12 @@
 """Shares: create, list, show, update, delete and admin actions."""
 
+from manila_lite import conf
 from manila_lite import exception
+from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
+from manila_lite.api.handlers import access_rules
+from manila_lite.api.handlers import metadata_common
 from manila_lite.api.handlers import share_manage
 from manila_lite.api.handlers import share_resize
 from manila_lite.api.handlers import snapshots as snapshot_handlers
@@ -11,8 +15,15 @@ from manila_lite.api.views import shares as views
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.share import api as share_api
+from manila_lite.share import create_options
+from manila_lite.share import recycle_bin
 
 _API = None
+CONF = conf.CONF
+V2_65 = Version('2.65')
+V2_67 = Version('2.67')
+V2_84 = Version('2.84')
+V2_90 = Version('2.90')
 
 # Query parameter -> filter key understood by db.shares, for everyone.
 _FILTERS = {
@@ -20,8 +31,8 @@ _FILTERS = {
     'share_type_id': 'share_type_id', 'volume_type_id': 'share_type_id',
     'snapshot_id': 'snapshot_id', 'share_network_id': 'share_network_id',
     'share_server_id': 'share_server_id', 'share_proto': 'share_proto',
-    'availability_zone': 'availability_zone', 'size': 'size',
-    'user_id': 'user_id', 'project_id': 'project_id', 'id': 'id',
+    'size': 'size', 'user_id': 'user_id', 'project_id': 'project_id',
+    'id': 'id', 'mount_point_name': 'mount_point_name',
 }
 # Filters that appeared with a microversion.
 _VERSIONED_FILTERS = {
@@ -30,7 +41,11 @@ _VERSIONED_FILTERS = {
     'name~': ('2.36', 'display_name~'),
     'description~': ('2.36', 'display_description~'),
     'description': ('2.36', 'display_description'),
+    'encryption_key_ref': ('2.90', 'encryption_key_ref'),
+    'availability_zone': ('2.97', 'availability_zone'),
 }
+# Failed deferred deletions are for administrators to see.
+_DEFERRED_RULE = 'share:list_shares_in_deferred_deletion_states'
 _SORT_ALIASES = {'name': 'display_name', 'share_type': 'share_type_id',
                  'share_network': 'share_network_id',
                  'snapshot': 'snapshot_id',
@@ -45,23 +60,25 @@ def api():
     return _API
 
 
-def _type_names(ctx, shares):
-    ids = {s.share_type_id for s in shares if s.share_type_id}
-    return type_db.names_by_id(ctx, ids) if ids else {}
-
-
 def _get(req, share_id):
-    """The share, or 404 whether it is unknown or not the caller's to see
-    (as Manila, so a share's existence does not leak). A public share is
-    checked against the caller's own project: every project may see it."""
+    """(share, {type id: name}), or 404 whether it is unknown or not the
+    caller's to see (as Manila, so a share's existence does not leak). A
+    public share is checked against the caller's own project: every
+    project may see it. Export locations are read only for versions whose
+    view shows them."""
     ctx = common.context(req)
-    share = share_db.get(ctx, share_id)
+    share, type_names = share_db.get_with_type_name(
+        ctx, share_id,
+        with_export_locations=common.version(req) < views.EXPORTS_MOVED)
     owner = share.project_id
     if share.is_public and owner != ctx.project_id:
         owner = ctx.project_id
     if not common.allowed(req, 'share:get', {'project_id': owner}):
         raise exception.ShareNotFound(share_id=share_id)
-    return share
+    if share.status == states.DELETING_IN_DRIVER_ERROR and not \
+            common.allowed(req, _DEFERRED_RULE, {'project_id': owner}):
+        raise exception.ShareNotFound(share_id=share_id)
+    return share, type_names
 
 
 def _list(req, detailed):
@@ -88,6 +105,9 @@ def _list(req, detailed):
             t.id for t in type_db.get_all(ctx, extra_specs=wanted)]
     if 'size' in filters:
         filters['size'] = common.int_param(filters['size'], 'size')
+    if 'is_soft_deleted' in params and version >= Version('2.69'):
+        filters['is_soft_deleted'] = common.bool_param(
+            params['is_soft_deleted'], 'is_soft_deleted')
     if 'is_public' in params:
         filters['is_public'] = common.bool_param(params['is_public'],
                                                  'is_public')
@@ -98,6 +118,8 @@ def _list(req, detailed):
         filters['all_tenants'] = True
     if 'project_id' in filters and not ctx.is_admin:
         filters.pop('project_id')
+    if not common.allowed(req, _DEFERRED_RULE):
+        filters['hidden_statuses'] = [states.DELETING_IN_DRIVER_ERROR]
 
     sort_key, sort_dir = common.sort_params(params, share_db.SORT_KEYS,
                                             _SORT_ALIASES)
@@ -113,7 +135,8 @@ def _list(req, detailed):
     next_links = (common.next_link(req, 'shares', shares, limit)
                   if 'limit' in params else None)
     if detailed:
-        return views.detail_list(req, shares, _type_names(ctx, shares),
+        # Rows carry their type's name: no second read for it.
+        return views.detail_list(req, shares, share_db.type_names(shares),
                                  count, next_links)
     return views.summary_list(req, shares, count, next_links)
 
@@ -127,9 +150,8 @@ def detail(req):
 
 
 def show(req, share_id):
-    share = _get(req, share_id)
-    ctx = common.context(req)
-    return {'share': views.detail(req, share, _type_names(ctx, [share]))}
+    share, type_names = _get(req, share_id)
+    return {'share': views.detail(req, share, type_names)}
 
 
 def create(req):
@@ -148,6 +170,11 @@ def create(req):
                                   'is_public')
     if is_public:
         common.authorize(req, 'share:create_public_share')
+    version = common.version(req)
+    _check_admin_only_metadata(req, data.get('metadata'))
+    hints = create_options.scheduler_hints(
+        ctx, data.get('scheduler_hints') if version >= V2_65 else None,
+        only_host_allowed=version >= V2_67)
     share = api().create(
         ctx, data['share_proto'], size,
         name=data.get('name', data.get('display_name')),
@@ -159,14 +186,22 @@ def create(req):
         snapshot_id=data.get('snapshot_id'),
         share_network_id=data.get('share_network_id'),
         check_create_from_snapshot_support=(
-            common.version(req) >= Version('2.24')))
-    return {'share': views.detail(req, share, _type_names(ctx, [share]))}
+            common.version(req) >= Version('2.24')),
+        scheduler_hints=hints,
+        mount_point_name=(data.get('mount_point_name')
+                          if version >= V2_84 else None),
+        encryption_key_ref=(data.get('encryption_key_ref')
+                            if version >= V2_90 else None))
+    # The type the share was created with, as the API resolved it.
+    return {'share': views.detail(req, share, {
+        share.share_type_id: share.share_type_name})}
 
 
 def update(req, share_id):
     ctx = common.context(req)
-    share = share_db.get(ctx, share_id)
+    share = share_db.get(ctx, share_id, with_export_locations=False)
     common.authorize(req, 'share:update', {'project_id': share.project_id})
+    recycle_bin.check_not_soft_deleted(share, 'be updated')
     data = common.body(req, schema.update)['share']
     values = common.display_fields(data)
     if 'is_public' in data:
@@ -175,13 +210,15 @@ def update(req, share_id):
         values['is_public'] = common.bool_param(data['is_public'],
                                                 'is_public')
     api().update(ctx, share, values)
-    share = share_db.get(ctx, share_id)
-    return {'share': views.detail(req, share, _type_names(ctx, [share]))}
+    share, type_names = share_db.get_with_type_name(
+        ctx, share_id,
+        with_export_locations=common.version(req) < views.EXPORTS_MOVED)
+    return {'share': views.detail(req, share, type_names)}
 
 
 def delete(req, share_id):
     ctx = common.context(req)
-    share = share_db.get(ctx, share_id)
+    share = share_db.get(ctx, share_id, with_export_locations=False)
     common.authorize(req, 'share:delete', {'project_id': share.project_id})
     api().delete(ctx, share)
     return common.accepted()
@@ -200,6 +237,42 @@ def _reset_status(req, share, args):
     api().reset_status(common.context(req), share, status)
 
 
+def _soft_delete(req, share, _args):
+    """Move a share to the recycle bin (2.69+)."""
+    common.authorize(req, 'share:soft_delete',
+                     {'project_id': share.project_id})
+    recycle_bin.soft_delete(common.context(req), share)
+
+
+def _restore(req, share, _args):
+    """Take a share out of the recycle bin; 200 when it was not in it."""
+    common.authorize(req, 'share:restore', {'project_id': share.project_id})
+    if not recycle_bin.restore(common.context(req), share):
+        return metadata_common.empty_200()
+
+
+def _check_admin_only_metadata(req, metadata):
+    for key in metadata or {}:
+        metadata_common.check_admin_only_delete(
+            req, 'share:update_admin_only_metadata',
+            CONF.admin_only_metadata, key)
+
+
+# Actions Manila refuses (403) on a share in the recycle bin, with the
+# words of its refusal.
+_REFUSED_IN_RECYCLE_BIN = {
+    'os-reset_status': 'have its status reset',
+    'reset_status': 'have its status reset',
+    'os-extend': 'be extended', 'extend': 'be extended',
+    'os-shrink': 'be shrunk', 'shrink': 'be shrunk',
+    'revert': 'revert to a snapshot', 'unmanage': 'be unmanaged',
+    'os-allow_access': 'have access allowed',
+    'allow_access': 'have access allowed',
+    'os-deny_access': 'have access denied',
+    'deny_access': 'have access denied',
+}
+
+
 # action name -> (handler, first version, last version or None). Before 2.7
 # actions carried an "os-" prefix.
 ACTIONS = {
@@ -214,7 +287,10 @@ ACTIONS = {
     'shrink': (share_resize.shrink, '2.7', None),
     # Before 2.7 unmanage was POST /os-share-unmanage/{id}/unmanage.
     'unmanage': (share_manage.unmanage, '2.7', None),
+    'soft_delete': (_soft_delete, '2.69', None),
+    'restore': (_restore, '2.69', None),
 }
+ACTIONS.update(access_rules.ACTIONS)
 
 
 def action(req, share_id):
@@ -228,5 +304,9 @@ def action(req, share_id):
         raise exception.NotFound('Action %s is not available at API version '
                                  '%s.' % (name, common.version(req)))
     share = share_db.get(common.context(req), share_id)
-    handler(req, share, args)
-    return common.accepted()
+    if name in _REFUSED_IN_RECYCLE_BIN:
+        recycle_bin.check_not_soft_deleted(share,
+                                           _REFUSED_IN_RECYCLE_BIN[name])
+    # Actions answering with a body (allow_access, access_list) return it.
+    result = handler(req, share, args)
+    return common.accepted() if result is None else result

@@ -4,12 +4,15 @@ and the share action ``revert`` (2.27+), which needs a snapshot."""
 from oslo_serialization import jsonutils
 
 from manila_lite import exception
+from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import snapshots as schema
 from manila_lite.api.views import snapshots as views
 from manila_lite.db import shares as share_db
+from manila_lite.db import resource_metadata
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import recycle_bin
 from manila_lite.share import snapshot_api
 
 _API = None
@@ -27,6 +30,11 @@ _ADMIN_FILTERS = {'usage': 'usage', 'project_id': 'project_id',
 _SORT_ALIASES = {'name': 'display_name', 'description':
                  'display_description'}
 V2_36 = Version('2.36')
+# Failed deferred deletions are for administrators to see.
+_DEFERRED_RULE = \
+    'share_snapshot:list_snapshots_in_deferred_deletion_states'
+V2_73 = Version('2.73')
+V2_79 = Version('2.79')
 
 
 def api():
@@ -50,10 +58,20 @@ def _entity(req, key, schema_):
     return common.validate(data[key], schema_)
 
 
+_METADATA = {'type': 'object',
+             'additionalProperties': {'type': 'string', 'minLength': 1,
+                                      'maxLength': 1023},
+             'propertyNames': {'minLength': 1, 'maxLength': 255}}
+
+
 def _get(req, snapshot_id, action='share_snapshot:get_snapshot'):
     """The snapshot, once the caller may do ``action`` on it."""
     snapshot = snapshot_db.get(common.context(req), snapshot_id)
     common.authorize(req, action, {'project_id': snapshot.project_id})
+    if snapshot.status == states.DELETING_IN_DRIVER_ERROR and not \
+            common.allowed(req, _DEFERRED_RULE,
+                           {'project_id': snapshot.project_id}):
+        raise exception.ShareSnapshotNotFound(snapshot_id=snapshot_id)
     return snapshot
 
 
@@ -76,9 +94,18 @@ def _list(req, detailed):
             filters['all_tenants'] = True
     if 'size' in filters:
         filters['size'] = common.int_param(filters['size'], 'size')
+    if 'metadata' in params and common.version(req) >= V2_73:
+        filters['metadata'] = common.dict_param(params['metadata'],
+                                                'metadata')
+    if not common.allowed(req, _DEFERRED_RULE):
+        filters['hidden_statuses'] = [states.DELETING_IN_DRIVER_ERROR]
     sort_key, sort_dir = common.sort_params(params, snapshot_db.SORT_KEYS,
                                             _SORT_ALIASES)
     limit = common.limit_param(params)
+    count = None
+    if common.version(req) >= V2_79 and common.bool_param(
+            params.get('with_count', 'false'), 'with_count'):
+        count = snapshot_db.count_all(ctx, filters)
     snapshots = snapshot_db.get_all(
         ctx, filters, sort_key, sort_dir, limit=limit,
         offset=common.int_param(params.get('offset', 0), 'offset'),
@@ -86,8 +113,8 @@ def _list(req, detailed):
     next_links = (common.next_link(req, views.COLLECTION, snapshots, limit)
                   if 'limit' in params else None)
     if detailed:
-        return views.detail_list(req, snapshots, next_links)
-    return views.summary_list(req, snapshots, next_links)
+        return views.detail_list(req, snapshots, next_links, count)
+    return views.summary_list(req, snapshots, next_links, count)
 
 
 def index(req):
@@ -126,9 +153,18 @@ def create(req):
     share = share_db.get(ctx, data['share_id'])
     common.authorize(req, 'share:create_snapshot',
                      {'project_id': share.project_id})
+    recycle_bin.check_not_soft_deleted(share, 'be snapshotted')
+    metadata = None
+    if common.version(req) >= V2_73 and data.get('metadata'):
+        metadata = common.validate(data['metadata'], _METADATA)
     snapshot = api().create(
         ctx, share, data.get('name', data.get('display_name')),
         data.get('description', data.get('display_description')))
+    if metadata:
+        # Snapshot metadata (2.73+), checked above, so this cannot fail
+        # on the request's account.
+        resource_metadata.snapshots.update(ctx, snapshot.id, metadata)
+        snapshot = snapshot_db.get(ctx, snapshot.id)
     return common.json_response({'snapshot': views.detail(req, snapshot)},
                                 status=202)
 
@@ -158,6 +194,9 @@ def manage(req):
         if required not in data:
             raise exception.UnprocessableEntity(
                 reason='Required parameter %s not found.' % required)
+    recycle_bin.check_not_soft_deleted(
+        share_db.get(common.context(req), data['share_id']),
+        'have snapshots managed')
     snapshot = api().manage(
         common.context(req), data['share_id'], data['provider_location'],
         name=data.get('name', data.get('display_name')),

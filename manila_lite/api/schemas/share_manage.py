@@ -18,5 +18,7 @@ share = {
         'is_public': _BOOL,
         'driver_options': {'type': ['object', 'null']},
         'share_server_id': {'type': ['string', 'null']},
+        'mount_point_name': {'type': ['string', 'null'], 'minLength': 1,
+                             'maxLength': 255},
     },
 }

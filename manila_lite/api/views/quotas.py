@@ -11,6 +11,7 @@ QUOTA_SINCE = [(name, Version(since)) for name, since in (
     ('share_replicas', '2.53'), ('replica_gigabytes', '2.53'),
     ('per_share_gigabytes', '2.62'),
     ('backups', '2.80'), ('backup_gigabytes', '2.80'),
+    ('encryption_keys', '2.90'),
 )]
 # Not limits of a share type: they count things that have no type.
 NOT_PER_TYPE = ('share_networks', 'share_groups', 'share_group_snapshots')

@@ -7,6 +7,7 @@ from manila_lite.db import services as service_db
 
 CONF = conf.CONF
 V2_83 = Version('2.83')
+V2_86 = Version('2.86')
 
 
 def status(service):
@@ -31,6 +32,8 @@ def detail(req, service):
     }
     if common.version(req) >= V2_83:
         d['disabled_reason'] = service.disabled_reason
+    if common.version(req) >= V2_86:
+        d['ensuring'] = bool(service.ensuring)
     return d
 
 
@@ -44,4 +47,6 @@ def update(req, service):
          'status': status(service)}
     if common.version(req) >= V2_83:
         d['disabled_reason'] = service.disabled_reason
+    if common.version(req) >= V2_86:
+        d['ensuring'] = bool(service.ensuring)
     return d

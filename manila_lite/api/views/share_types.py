@@ -24,6 +24,12 @@ def _v2_24(d, share_type, ctx):
             d['extra_specs'].setdefault(key, False)
 
 
+def _v2_99(d, share_type, ctx):
+    if not ctx.is_admin:
+        d['extra_specs'].setdefault(
+            'snapshot_inherit_share_access_support', False)
+
+
 def _v2_41(d, share_type, ctx):
     d['description'] = share_type.description
 
@@ -35,7 +41,7 @@ def _v2_46(d, share_type, ctx):
 
 STEPS = [(Version(v), step) for v, step in (
     ('2.0', _v2_0), ('2.7', _v2_7), ('2.24', _v2_24), ('2.41', _v2_41),
-    ('2.46', _v2_46),
+    ('2.46', _v2_46), ('2.99', _v2_99),
 )]
 
 

@@ -22,6 +22,13 @@ def _v2_6(d, share, ctx, types):
 
 
 def _v2_10(d, share, ctx, types):
+    # Until 2.28 a share whose rules are being applied was out_of_sync.
+    status = share.access_rules_status
+    d['access_rules_status'] = 'out_of_sync' if status == 'syncing' \
+        else status
+
+
+def _v2_28(d, share, ctx, types):
     d['access_rules_status'] = share.access_rules_status
 
 
@@ -56,12 +63,38 @@ def _v2_54(d, share, ctx, types):
     d['progress'] = share.progress
 
 
+def _v2_69(d, share, ctx, types):
+    d['is_soft_deleted'] = bool(share.is_soft_deleted)
+    d['scheduled_to_be_deleted_at'] = common.isotime(
+        share.scheduled_to_be_deleted_at)
+
+
+def _v2_80(d, share, ctx, types):
+    # Backups are not served: no share is ever restored from one.
+    d['source_backup_id'] = None
+
+
+def _v2_84(d, share, ctx, types):
+    d['mount_point_name'] = share.mount_point_name
+
+
+def _v2_90(d, share, ctx, types):
+    d['encryption_key_ref'] = share.encryption_key_ref
+
+
+def _v2_99(d, share, ctx, types):
+    d['snapshot_inherit_share_access_support'] = bool(
+        share.snapshot_inherit_share_access_support)
+
+
 EXPORTS_MOVED = Version('2.9')
 STEPS = [(Version(v), step) for v, step in (
     ('2.2', _v2_2), ('2.5', _v2_5), ('2.6', _v2_6),
     ('2.10', _v2_10), ('2.11', _v2_11), ('2.16', _v2_16),
-    ('2.24', _v2_24), ('2.27', _v2_27), ('2.31', _v2_31),
-    ('2.32', _v2_32), ('2.54', _v2_54),
+    ('2.24', _v2_24), ('2.27', _v2_27), ('2.28', _v2_28), ('2.31', _v2_31),
+    ('2.32', _v2_32), ('2.54', _v2_54), ('2.69', _v2_69),
+    ('2.80', _v2_80), ('2.84', _v2_84), ('2.90', _v2_90),
+    ('2.99', _v2_99),
 )]
 
 
@@ -70,10 +103,30 @@ def summary(req, share):
             'links': common.links(req, 'shares', share.id)}
 
 
+class _Request:
+    """What the views of one response's shares have in common, worked out
+    once per response rather than once per share: the caller, the steps
+    its microversion takes, the links' prefixes."""
+
+    def __init__(self, req):
+        self.ctx = common.context(req)
+        version = common.version(req)
+        self.exports = version < EXPORTS_MOVED
+        self.steps = [step for since, step in STEPS if version >= since]
+        base, project = common.base_url(req), self.ctx.project_id
+        self.self_prefix = '%s/v2/%s/shares/' % (base, project)
+        self.bookmark_prefix = '%s/%s/shares/' % (base, project)
+
+
 def detail(req, share, type_names):
     """``type_names``: {share_type_id: name}, fetched once per response."""
-    ctx = common.context(req)
-    version = common.version(req)
+    return _detail(share, type_names, _Request(req))
+
+
+def _detail(share, type_names, request):
+    ctx = request.ctx
+    type_id = share.share_type_id
+    type_name = type_names.get(type_id, type_id)
     d = {
         'id': share.id,
         'size': share.size,
@@ -87,21 +140,21 @@ def detail(req, share, type_names):
         'share_network_id': share.share_network_id,
         'share_proto': share.share_proto,
         'metadata': share.metadata_dict,
-        'share_type': type_names.get(share.share_type_id,
-                                     share.share_type_id),
-        'volume_type': type_names.get(share.share_type_id,
-                                      share.share_type_id),
-        'links': common.links(req, 'shares', share.id),
+        'share_type': type_name,
+        'volume_type': type_name,
+        'links': [
+            {'href': request.self_prefix + share.id, 'rel': 'self'},
+            {'href': request.bookmark_prefix + share.id, 'rel': 'bookmark'},
+        ],
         'is_public': share.is_public,
     }
-    if version < EXPORTS_MOVED:
+    if request.exports:
         # Before 2.9 export locations were part of the share itself.
         paths = [loc.path for loc in share.export_locations]
         d['export_location'] = paths[0] if paths else None
         d['export_locations'] = paths
-    for since, step in STEPS:
-        if version >= since:
-            step(d, share, ctx, type_names)
+    for step in request.steps:
+        step(d, share, ctx, type_names)
     if ctx.is_admin:
         d['share_server_id'] = share.share_server_id
         d['host'] = share.host
@@ -109,7 +162,8 @@ def detail(req, share, type_names):
 
 
 def detail_list(req, shares, type_names, count=None, next_links=None):
-    body = {'shares': [detail(req, s, type_names) for s in shares]}
+    request = _Request(req)
+    body = {'shares': [_detail(s, type_names, request) for s in shares]}
     if count is not None:
         body['count'] = count
     if next_links:

@@ -16,7 +16,12 @@ def _v2_17(d, snapshot, ctx):
     d['project_id'] = snapshot.project_id
 
 
-STEPS = [(Version('2.12'), _v2_12), (Version('2.17'), _v2_17)]
+def _v2_73(d, snapshot, ctx):
+    d['metadata'] = snapshot.metadata_dict
+
+
+STEPS = [(Version('2.12'), _v2_12), (Version('2.17'), _v2_17),
+         (Version('2.73'), _v2_73)]
 
 
 def summary(req, snapshot):
@@ -45,19 +50,21 @@ def detail(req, snapshot):
     return d
 
 
-def _list(view, req, snapshots, next_links):
+def _list(view, req, snapshots, next_links, count=None):
     body = {'snapshots': [view(req, s) for s in snapshots]}
+    if count is not None:
+        body['count'] = count
     if next_links:
         body['share_snapshots_links'] = next_links
     return body
 
 
-def summary_list(req, snapshots, next_links=None):
-    return _list(summary, req, snapshots, next_links)
+def summary_list(req, snapshots, next_links=None, count=None):
+    return _list(summary, req, snapshots, next_links, count)
 
 
-def detail_list(req, snapshots, next_links=None):
-    return _list(detail, req, snapshots, next_links)
+def detail_list(req, snapshots, next_links=None, count=None):
+    return _list(detail, req, snapshots, next_links, count)
 
 
 # -- snapshot instances (2.19+, administrators) -------------------------------

@@ -79,6 +79,10 @@ fake_opts = [
     cfg.BoolOpt('fake_mount_snapshot_support', default=True,
                 help='Report mount_snapshot_support and give snapshots '
                      'export locations.'),
+    cfg.BoolOpt('fake_security_service_update_support', default=True,
+                help='Report security_service_update_support: share servers '
+                     'of in-use share networks may change security '
+                     'services (2.63).'),
     cfg.StrOpt('fake_replication_type',
                choices=['readable', 'writable', 'dr'],
                help='Replication type to report; unset reports none.'),
@@ -123,6 +127,18 @@ def _first_path(export_locations):
     for location in export_locations or []:
         return location if isinstance(location, str) else location['path']
     return None
+
+
+def _allocations_of(network_info):
+    """Allocations of one network_info dict, a list of them, or a bare
+    list of allocations."""
+    infos = network_info if isinstance(network_info, list) else [
+        network_info]
+    for info in infos:
+        if 'ip_address' in (info or {}):
+            yield info
+        else:
+            yield from (info or {}).get('network_allocations') or []
 
 
 def _first_ip(network_info):
@@ -208,8 +224,10 @@ class FakeShareDriver(driver.ShareDriver):
         folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix='.fake-state-')
+        # dumps, not dump: dump streams through the pure-Python encoder,
+        # dumps encodes in one go with the C one (several times faster).
         with os.fdopen(fd, 'w') as f:
-            json.dump(self._state, f)
+            f.write(json.dumps(self._state))
         os.replace(tmp, path)
 
     def _begin(self, operation, share=None):
@@ -324,6 +342,8 @@ class FakeShareDriver(driver.ShareDriver):
         }
         if self._opt('fake_replication_type'):
             caps['replication_type'] = self._opt('fake_replication_type')
+        caps['security_service_update_support'] = self._opt(
+            'fake_security_service_update_support')
         return caps
 
     @property
@@ -441,7 +461,7 @@ class FakeShareDriver(driver.ShareDriver):
 
     def delete_share(self, context, share, share_server=None):
         """Also drops the share's snapshots, like a recursive destroy."""
-        self._begin('delete_share')
+        self._begin('delete_share', share)
         with self._lock:
             if self._state['shares'].pop(share['id'], None) is None:
                 LOG.info('Share %s already absent from the backend',
@@ -486,6 +506,12 @@ class FakeShareDriver(driver.ShareDriver):
             if changed:
                 self._save()
         return result
+
+    def get_backend_info(self, context):
+        """The options export locations are made of."""
+        return {'export_ip': self._opt('fake_export_ip'),
+                'admin_export_ip': self._opt('fake_admin_export_ip'),
+                'pools': list(self._opt('fake_pools'))}
 
     def extend_share(self, share, new_size, share_server=None):
         self._begin('extend_share', share)
@@ -562,7 +588,7 @@ class FakeShareDriver(driver.ShareDriver):
         All rules to apply are checked first, so an invalid one leaves
         the backend unchanged.
         """
-        self._begin('update_access')
+        self._begin('update_access', share)
         recovery = not add_rules and not delete_rules
         for rule in (access_rules if recovery else add_rules) or []:
             validate_rule(rule)
@@ -732,14 +758,18 @@ class FakeShareDriver(driver.ShareDriver):
         return 1
 
     def setup_server(self, network_info, metadata=None):
-        self._begin('setup_server')
+        # The share the server is made for may ask for the failure.
+        self._begin('setup_server', (metadata or {}).get('share'))
         infos = network_info if isinstance(network_info, list) else [
             network_info]
         server_id = infos[0]['server_id']
         details = {'server_id': server_id,
                    'name': 'fake-server-%s' % server_id,
                    'ip': _first_ip(network_info) or self._opt(
-                       'fake_export_ip')}
+                       'fake_export_ip'),
+                   'interfaces': sorted(
+                       a['ip_address'] for a in _allocations_of(
+                           network_info))}
         with self._lock:
             self._state['servers'][server_id] = details
             self._save()
@@ -770,18 +800,72 @@ class FakeShareDriver(driver.ShareDriver):
         with self._lock:
             return self._pools()
 
+    def check_update_share_server_network_allocations(
+            self, context, share_server, current_network_allocations,
+            share_network_subnet, security_services, share_instances,
+            share_instances_rules, delete=False):
+        try:
+            self._begin('check_update_share_server_network_allocations')
+        except exception.ShareBackendException:
+            return False
+        return True
+
+    def check_update_share_server_security_service(
+            self, context, share_server, network_info, share_instances,
+            share_instance_rules, new_security_service,
+            current_security_service=None):
+        try:
+            self._begin('check_update_share_server_security_service')
+        except exception.ShareBackendException:
+            return False
+        return bool(self._opt('fake_security_service_update_support'))
+
+    def update_share_server_security_service(
+            self, context, share_server, network_info, share_instances,
+            share_instance_rules, new_security_service,
+            current_security_service=None):
+        """Record which security service of each type the server uses;
+        applying the same change twice is harmless."""
+        self._begin('update_share_server_security_service')
+        with self._lock:
+            details = self._state['servers'].setdefault(
+                share_server['id'], {'server_id': share_server['id']})
+            details['security_service_%s' % new_security_service['type']] \
+                = new_security_service['id']
+            self._save()
+            return {'server_details': dict(details)}
+
+    def fake_get_server(self, server_id):
+        with self._lock:
+            return copy.deepcopy(self._state['servers'].get(server_id))
+
     def update_share_server_network_allocations(
             self, context, share_network, share_server,
             current_network_allocations, new_network_allocations,
-            share_instances, share_instance_rules, security_services=None):
-        """Note the server's new address; share exports stay as they are."""
+            share_instances, share_instance_rules, security_services=None,
+            delete=False):
+        """Plug the server's interfaces into (or out of, ``delete``) a
+        subnet; share exports stay as they are."""
         self._begin('update_share_server_network_allocations')
         with self._lock:
             details = self._state['servers'].setdefault(
                 share_server['id'], {'server_id': share_server['id']})
+            interfaces = set(details.get('interfaces') or [])
+            changed = {a['ip_address'] for a in _allocations_of(
+                new_network_allocations)}
+            interfaces = (interfaces - changed if delete
+                          else interfaces | changed)
+            details['interfaces'] = sorted(interfaces)
             new_ip = _first_ip(new_network_allocations)
-            if new_ip:
+            if new_ip and not delete:
                 details['subnet_ip'] = new_ip
+            if delete and details.get('ip') in changed and interfaces:
+                # Exports move to an address the server still has.
+                details['ip'] = details['interfaces'][0]
+                for record in self._state['shares'].values():
+                    if record.get('share_server_id') == share_server['id']:
+                        record['server_ip'] = details['ip']
+                        self._refresh_exports(record)
             updates = {}
             for instance in share_instances:
                 record = self._state['shares'].get(instance['id'])

@@ -274,11 +274,18 @@ class Deployment:
         response.raise_for_status()
         return response.json()['pools']
 
+    def client_version(self):
+        """The highest version both the server and python-manilaclient
+        know (the server may be ahead, e.g. 2.100)."""
+        from manilaclient import api_versions
+        return min((self.api_version, api_versions.MAX_VERSION),
+                   key=lambda text: tuple(int(p) for p in text.split('.')))
+
     def manila(self, project=ADMIN, user=ADMIN, version=None):
         """A python-manilaclient v2 client acting as ``user`` in
-        ``project``."""
+        ``project``; by default at ``client_version()``."""
         from manilaclient import client
-        return client.Client(version or self.api_version,
+        return client.Client(version or self.client_version(),
                              input_auth_token='%s:%s' % (user, project),
                              service_catalog_url=self.project_url(project),
                              timeout=30)
@@ -370,7 +377,7 @@ def all_in_one(workdir, fail_share_names=(), **backend_options):
 
 
 def split(workdir, database_url, transport_url, name, backends=None,
-          fail_share_names=()):
+          fail_share_names=(), options=None):
     """manila-lite-api (gunicorn, 2 workers), -scheduler and -share as
     separate processes on a real database and RabbitMQ.
 
@@ -392,6 +399,7 @@ def split(workdir, database_url, transport_url, name, backends=None,
         'default_share_type': 'default',
         'enabled_share_backends': list(backends),
     })
+    default.update(options or {})
     config = {'DEFAULT': default, 'database': {'connection': database_url}}
     for backend, extra in backends.items():
         options = {'fake_fail_share_names': list(fail_share_names)}
@@ -415,8 +423,10 @@ def running(deployment):
 
 
 @contextlib.contextmanager
-def running_split(tmp_path_factory, database, backends=None, name=None):
-    """A started split deployment on a throwaway database and vhost."""
+def running_split(tmp_path_factory, database, backends=None, name=None,
+                  options=None):
+    """A started split deployment on a throwaway database and vhost;
+    ``options`` adds to (or overrides) its [DEFAULT] section."""
     database_server = DATABASES[database]()
     rabbit = services.require_rabbit()
     name = name or '%s-%s' % (database, uuid.uuid4().hex[:8])
@@ -424,7 +434,8 @@ def running_split(tmp_path_factory, database, backends=None, name=None):
     with services.throwaway_database(database_server) as db_url, \
             services.throwaway_vhost(rabbit) as transport_url:
         deployment = split(workdir, db_url, transport_url, name,
-                           backends=backends, fail_share_names=[FAIL_NAME])
+                           backends=backends, fail_share_names=[FAIL_NAME],
+                           options=options)
         deployment.manage('db', 'sync')
         with running(deployment):
             ensure_default_share_type(deployment)
@@ -493,3 +504,49 @@ def quota_usage(manila, project):
     detail = manila.quotas.get(project, detail=True)
     return {name: value['in_use'] for name, value in detail._info.items()
             if isinstance(value, dict) and 'in_use' in value}
+
+
+def wait_for_field(get, obj_id, values, field='status', what='resource',
+                   timeout=60, interval=0.3):
+    """What ``get(obj_id)`` returns once its ``field`` is one of
+    ``values`` (a client's ``manager.get``)."""
+    values = (values,) if isinstance(values, str) else tuple(values)
+
+    def settled():
+        found = get(obj_id)
+        return found if getattr(found, field) in values else None
+
+    return wait_for(settled, timeout, interval=interval,
+                    message='%s %s to be %s' % (what, obj_id,
+                                                '/'.join(values)))
+
+
+def wait_for_gone(get, obj_id, what='resource', failed_status=None,
+                  timeout=60, interval=0.3):
+    """Until ``get(obj_id)`` answers 404; ``failed_status`` is not
+    expected on the way."""
+    from manilaclient import exceptions
+
+    def gone():
+        try:
+            found = get(obj_id)
+        except exceptions.NotFound:
+            return True
+        if failed_status is not None:
+            assert found.status != failed_status, found.status
+        return False
+
+    wait_for(gone, timeout, interval=interval,
+             message='%s %s to be deleted' % (what, obj_id))
+
+
+def wait_for_rule(manila, access_id, states, timeout=60, interval=0.3):
+    """The access rule once its state is one of ``states``."""
+    return wait_for_field(manila.share_access_rules.get, access_id, states,
+                          field='state', what='access rule',
+                          timeout=timeout, interval=interval)
+
+
+def wait_for_rule_gone(manila, access_id, timeout=60, interval=0.3):
+    wait_for_gone(manila.share_access_rules.get, access_id,
+                  what='access rule', timeout=timeout, interval=interval)

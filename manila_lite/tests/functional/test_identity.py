@@ -56,7 +56,7 @@ class KeystoneDeployment(deploy.Deployment):
         """python-manilaclient on the persona's keystoneauth session,
         finding manila-lite in the catalog."""
         from manilaclient import client
-        return client.Client(version or self.api_version,
+        return client.Client(version or self.client_version(),
                              session=self.keystone.session(persona),
                              service_type='sharev2',
                              region_name=ks.REGION)

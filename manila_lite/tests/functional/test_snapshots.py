@@ -36,28 +36,14 @@ def snappy_type(deployment):
 
 def wait_for_snapshot(manila, snapshot_id, statuses=SNAPSHOT_SETTLED,
                       timeout=60):
-    statuses = (statuses,) if isinstance(statuses, str) else statuses
-
-    def settled():
-        snapshot = manila.share_snapshots.get(snapshot_id)
-        return snapshot if snapshot.status in statuses else None
-
-    return deploy.wait_for(settled, timeout, interval=0.3,
-                           message='snapshot %s to be %s'
-                                   % (snapshot_id, '/'.join(statuses)))
+    return deploy.wait_for_field(manila.share_snapshots.get, snapshot_id,
+                                 statuses, what='snapshot', timeout=timeout)
 
 
 def wait_for_snapshot_gone(manila, snapshot_id, timeout=60):
-    def gone():
-        try:
-            snapshot = manila.share_snapshots.get(snapshot_id)
-        except exceptions.NotFound:
-            return True
-        assert snapshot.status != 'error_deleting', snapshot.status
-        return False
-
-    deploy.wait_for(gone, timeout, interval=0.3,
-                    message='snapshot %s to be deleted' % snapshot_id)
+    deploy.wait_for_gone(manila.share_snapshots.get, snapshot_id,
+                         what='snapshot', failed_status='error_deleting',
+                         timeout=timeout)
 
 
 def _status_of(call):

@@ -142,6 +142,10 @@ def manage_conf(tmp_path, monkeypatch):
     facade.dispose_pool()
     CONF.clear()
     CONF.unregister_opt(manage.category_opt)
+    # Later tests in this worker expect a parsed CONF (oslo.policy reads
+    # it), as the session fixtures left it: parse again, with no files.
+    CONF([], project='manila-lite', default_config_files=[],
+         default_config_dirs=[])
     root.handlers[:] = handlers
     root.setLevel(levels[0])
     alembic_log.setLevel(levels[1])

@@ -17,10 +17,11 @@ from manila_lite import conf
 from manila_lite import context as ml_context
 from manila_lite import rpc
 from manila_lite.api import app as api_app
-from manila_lite.api.handlers import scheduler_stats
 from manila_lite.api import microversion
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite.scheduler import rpcapi as scheduler_rpcapi
+from manila_lite.share import rpcapi as share_rpcapi
 
 CONF = conf.CONF
 
@@ -110,7 +111,8 @@ def scheduler_service(database):
     yield manager, server
     server.stop()
     server.wait()
-    scheduler_stats._RPC = None
+    scheduler_rpcapi.shared.cache_clear()
+    share_rpcapi.shared.cache_clear()
     rpc.cleanup()
 
 
@@ -205,3 +207,63 @@ def wait_for_status(ctx, share_id, status, timeout=10):
         time.sleep(0.02)
     raise AssertionError('share %s stayed %s, never %s'
                          % (share_id, share.status, status))
+
+
+# -- helpers the API test modules share ---------------------------------------
+
+def default_share_type(ctx, **extra_specs):
+    """Share type 'default' (DHSS False, plus ``extra_specs``), made the
+    default type."""
+    from manila_lite.db import share_types as type_db
+    share_type = type_db.create(ctx, 'default', dict(
+        {'driver_handles_share_servers': 'False'}, **extra_specs))
+    CONF.set_override('default_share_type', 'default')
+    return share_type
+
+
+def create_share(api, version, role='member', status=200, **fields):
+    """POST /shares of a 1 GiB NFS share, plus ``fields``."""
+    body = {'share': dict({'share_proto': 'NFS', 'size': 1}, **fields)}
+    return api.post('/shares', body, version=version, role=role,
+                    status=status)
+
+
+def wait_scheduled(ctx, share_id, timeout=10):
+    """The share once the scheduler has placed it or given up."""
+    from manila_lite.db import shares as share_db
+    from manila_lite import states
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        share = share_db.get(ctx, share_id)
+        if share.host or share.status != states.CREATING:
+            return share
+        time.sleep(0.02)
+    raise AssertionError('share %s was never scheduled' % share_id)
+
+
+def make_available(ctx, share_id, manager=None, locations=None):
+    """Finish a share placed on hostA@alpha as its share manager would:
+    through ``manager`` (a real ShareManager), else by recording
+    ``locations`` (default: one preferred export) in the database."""
+    from manila_lite.db import shares as share_db
+    share = wait_scheduled(ctx, share_id)
+    assert share.host and share.host.startswith('hostA@alpha#'), share.host
+    if manager is not None:
+        manager.create_share_instance(ctx, share.instance.id)
+    else:
+        assert share_db.finish_create(ctx, share.instance.id, locations or [
+            {'path': '10.0.0.1:/share', 'preferred': True}])
+    return share_db.get(ctx, share_id)
+
+
+@pytest.fixture
+def manager(scheduler):
+    """The share manager of hostA@alpha, over the fake driver."""
+    from manila_lite.share import manager as share_manager
+    CONF.set_override('host', 'hostA')
+    manager = share_manager.ShareManager('alpha')
+    CONF.set_override('fake_pools', ['gold', 'silver'], group='alpha')
+    yield manager
+    CONF.clear_override('fake_pools', group='alpha')
+    CONF.clear_override('fake_fail_operations', group='alpha')
+    CONF.clear_override('host')

@@ -25,7 +25,7 @@ CASES = [
      {'share_type': {'name': 'taken', 'extra_specs': {
          'driver_handles_share_servers': 'false'}}},
      '2.64', 'admin', 409, 'conflictingRequest'),
-    ('version out of range', 'GET', '/types', None, '2.100', 'admin', 406,
+    ('version out of range', 'GET', '/types', None, '2.101', 'admin', 406,
      'computeFault'),
 ]
 

@@ -55,6 +55,12 @@ TYPE = '/types/{type_id}'
 SPEC = '/types/{type_id}/extra_specs/{key}'
 SNAP = '/snapshots/{snapshot_id}'
 SNAP_INSTANCE = '/snapshot-instances/{instance_id}'
+EL_META = SHARE + '/export_locations/{export_location_id}/metadata'
+NETS = '/share-networks'
+NET = '/share-networks/{share_network_id}'
+SUBNET = NET + '/subnets/{share_network_subnet_id}'
+SERVER = '/share-servers/{share_server_id}'
+SECSVC = '/security-services/{security_service_id}'
 
 # fmt: rule, method, route (as in router.ROUTES), concrete path, body,
 # expected answers for admin member reader other.
@@ -148,6 +154,58 @@ TABLE = [
         SHARE + '/export_locations/{export_location_id}',
         '/shares/{share}/export_locations/{admin_location}', None,
         'ok 403 403 404'),
+    # export location metadata (2.87+; the location has none)
+    Row('share_export_location:get_metadata', 'GET', EL_META,
+        '/shares/{share}/export_locations/{location}/metadata', None,
+        'ok ok ok 404', '2.87'),
+    Row('share_export_location:get_metadata', 'GET', EL_META + '/{key}',
+        '/shares/{share}/export_locations/{location}/metadata/k', None,
+        '404 404 404 404', '2.87'),
+    Row('share_export_location:update_metadata', 'POST', EL_META,
+        '/shares/{share}/export_locations/{location}/metadata',
+        {'metadata': {'k': 'v'}}, 'ok ok 403 404', '2.87'),
+    Row('share_export_location:update_metadata', 'PUT', EL_META,
+        '/shares/{share}/export_locations/{location}/metadata',
+        {'metadata': {'k': 'v'}}, 'ok ok 403 404', '2.87'),
+    Row('share_export_location:update_metadata', 'POST', EL_META + '/{key}',
+        '/shares/{share}/export_locations/{location}/metadata/k',
+        {'metadata': {'k': 'v'}}, 'ok ok 403 404', '2.87'),
+    Row('share_export_location:update_metadata', 'POST', EL_META,
+        '/shares/{share}/export_locations/{admin_location}/metadata',
+        {'metadata': {'k': 'v'}}, 'ok 403 403 404', '2.87'),
+    Row('share_export_location:delete_metadata', 'DELETE',
+        EL_META + '/{key}',
+        '/shares/{share}/export_locations/{location}/metadata/k', None,
+        '404 404 403 404', '2.87'),
+    # recycle bin (2.69+); restoring a share not in it answers 200
+    Row('share:soft_delete', 'POST', SHARE + '/action',
+        '/shares/{share}/action', {'soft_delete': None}, 'ok ok 403 404',
+        '2.69'),
+    Row('share:restore', 'POST', SHARE + '/action',
+        '/shares/{share}/action', {'restore': None}, 'ok ok 403 404',
+        '2.69'),
+    # No share is ever migrating: 400 for those who may ask.
+    Row('share:migration_get_progress', 'GET',
+        SHARE + '/migration-progress', '/shares/{share}/migration-progress',
+        None, '400 403 403 404', '2.98'),
+    # snapshot metadata (2.73+; the snapshot has none)
+    Row('share_snapshot:get_metadata', 'GET', SNAP + '/metadata',
+        '/snapshots/{snapshot}/metadata', None, 'ok ok ok 404', '2.73'),
+    Row('share_snapshot:get_metadata', 'GET', SNAP + '/metadata/{key}',
+        '/snapshots/{snapshot}/metadata/k', None, '404 404 404 404',
+        '2.73'),
+    Row('share_snapshot:update_metadata', 'POST', SNAP + '/metadata',
+        '/snapshots/{snapshot}/metadata', {'metadata': {'k': 'v'}},
+        'ok ok 403 404', '2.73'),
+    Row('share_snapshot:update_metadata', 'PUT', SNAP + '/metadata',
+        '/snapshots/{snapshot}/metadata', {'metadata': {'k': 'v'}},
+        'ok ok 403 404', '2.73'),
+    Row('share_snapshot:update_metadata', 'POST', SNAP + '/metadata/{key}',
+        '/snapshots/{snapshot}/metadata/k', {'metadata': {'k': 'v'}},
+        'ok ok 403 404', '2.73'),
+    Row('share_snapshot:delete_metadata', 'DELETE',
+        SNAP + '/metadata/{key}', '/snapshots/{snapshot}/metadata/k', None,
+        '404 404 403 404', '2.73'),
     # snapshots
     Row('share:create_snapshot', 'POST', '/snapshots', '/snapshots',
         {'snapshot': {'share_id': '{snap_share}'}}, 'ok ok 403 404'),
@@ -246,6 +304,17 @@ TABLE = [
     Row('service:update', 'PUT', '/services/{action}', '/services/disable',
         {'host': 'hostA@alpha', 'binary': 'manila-share'},
         'ok 403 403 403'),
+    Row('service:ensure_shares', 'POST', '/services/ensure-shares',
+        '/services/ensure-shares', {'host': 'hostA@alpha'},
+        'ok 403 403 403', '2.86'),
+    Row('service:ensure_shares', 'POST', '/services/ensure',
+        '/services/ensure', {'ensure_shares': {'host': 'hostA@alpha'}},
+        'ok 403 403 403', '2.86'),
+    # deferred deletion: failed ones are for administrators only
+    Row('share:list_shares_in_deferred_deletion_states', 'GET', SHARE,
+        '/shares/{deferred_share}', None, 'ok 404 404 404'),
+    Row('share_snapshot:list_snapshots_in_deferred_deletion_states', 'GET',
+        SNAP, '/snapshots/{deferred_snapshot}', None, 'ok 404 404 404'),
     Row('availability_zone:index', 'GET', '/availability-zones',
         '/availability-zones', None, 'ok ok ok ok'),
     Row('scheduler_stats:pools:index', 'GET', '/scheduler-stats/pools',
@@ -266,6 +335,40 @@ TABLE = [
     Row('quota_set:delete', 'DELETE', '/quota-sets/{project_id}',
         '/quota-sets/{project}', None, 'ok 403 403 403'),
     Row('limits:index', 'GET', '/limits', '/limits', None, 'ok ok ok ok'),
+    # access rules (the world's rule is active, with metadata k=v)
+    Row('share:allow_access', 'POST', SHARE + '/action',
+        '/shares/{share}/action',
+        {'allow_access': {'access_type': 'ip', 'access_to': '10.9.9.9'}},
+        'ok ok 403 404'),
+    Row('share:allow_access', 'POST', SHARE + '/action',
+        '/shares/{public_share}/action',
+        {'allow_access': {'access_type': 'ip', 'access_to': '10.9.9.9'}},
+        'ok ok 403 403'),
+    Row('share:deny_access', 'POST', SHARE + '/action',
+        '/shares/{share}/action', {'deny_access': {'access_id': '{access}'}},
+        'ok ok 403 404'),
+    Row('share:access_get_all', 'POST', SHARE + '/action',
+        '/shares/{share}/action', {'access_list': None}, 'ok ok ok 404',
+        '2.44'),
+    # An unknown share_id is a bad request, as in Manila.
+    Row('share_access_rule:index', 'GET', '/share-access-rules',
+        '/share-access-rules?share_id={share}', None, 'ok ok ok 400'),
+    Row('share_access_rule:get', 'GET', '/share-access-rules/{access_id}',
+        '/share-access-rules/{access}', None, 'ok ok ok 404'),
+    Row('share_access_rule:update', 'PUT',
+        '/share-access-rules/{access_id}', '/share-access-rules/{access}',
+        {'update_access': {'access_level': 'ro'}}, 'ok ok 403 404', '2.88'),
+    Row('share_access_metadata:update', 'PUT',
+        '/share-access-rules/{access_id}/metadata',
+        '/share-access-rules/{access}/metadata', {'metadata': {'a': 'b'}},
+        'ok ok 403 404'),
+    Row('share_access_metadata:update', 'POST',
+        '/share-access-rules/{access_id}/metadata',
+        '/share-access-rules/{access}/metadata', {'metadata': {'a': 'b'}},
+        'ok ok 403 404'),
+    Row('share_access_metadata:delete', 'DELETE',
+        '/share-access-rules/{access_id}/metadata/{key}',
+        '/share-access-rules/{access}/metadata/k', None, 'ok ok 403 404'),
     # user messages
     Row('message:get_all', 'GET', '/messages', '/messages', None,
         'ok ok ok ok'),
@@ -273,6 +376,88 @@ TABLE = [
         '/messages/{message}', None, 'ok ok ok 404'),
     Row('message:delete', 'DELETE', '/messages/{message_id}',
         '/messages/{message}', None, 'ok ok 403 404'),
+    # share networks, subnets, share servers, security services
+    Row('share_network:create', 'POST', NETS, NETS,
+        {'share_network': {'name': 'n'}}, 'ok ok 403 ok'),
+    Row('share_network:index', 'GET', NETS, NETS, None, 'ok ok ok ok'),
+    Row('share_network:detail', 'GET', NETS + '/detail', NETS + '/detail',
+        None, 'ok ok ok ok'),
+    Row('share_network:show', 'GET', NET, '/share-networks/{net}', None,
+        'ok ok ok 404'),
+    Row('share_network:update', 'PUT', NET, '/share-networks/{net}',
+        {'share_network': {'name': 'm'}}, 'ok ok 403 404'),
+    Row('share_network:delete', 'DELETE', NET,
+        '/share-networks/{bare_net}', None, 'ok ok 403 404'),
+    Row('share_network:add_security_service', 'POST', NET + '/action',
+        '/share-networks/{bare_net}/action',
+        {'add_security_service': {'security_service_id': '{secsvc}'}},
+        'ok ok 403 404'),
+    Row('share_network_subnet:get_all', 'GET', NET + '/subnets',
+        '/share-networks/{net}/subnets', None, 'ok ok ok 404', '2.70'),
+    Row('share_network_subnet:create', 'POST', NET + '/subnets',
+        '/share-networks/{net}/subnets', {'share-network-subnet': {}},
+        'ok ok 403 404', '2.70'),
+    Row('share_network_subnet:show', 'GET', SUBNET,
+        '/share-networks/{net}/subnets/{subnet}', None, 'ok ok ok 404',
+        '2.70'),
+    Row('share_network_subnet:delete', 'DELETE', SUBNET,
+        '/share-networks/{net}/subnets/{subnet}', None, 'ok ok 403 404',
+        '2.70'),
+    Row('share_network_subnet:force_delete', 'POST', SUBNET + '/action',
+        '/share-networks/{net}/subnets/{subnet}/action',
+        {'force_delete': None}, 'ok 403 403 404', '2.100'),
+    Row('share_network_subnet:delete_check', 'POST', SUBNET + '/action',
+        '/share-networks/{net}/subnets/{subnet}/action',
+        {'share_network_subnet_delete_check': {'reset_operation': True}},
+        'ok 403 403 404', '2.100'),
+    Row('share_network_subnet:get_metadata', 'GET', SUBNET + '/metadata',
+        '/share-networks/{net}/subnets/{subnet}/metadata', None,
+        'ok ok ok 404', '2.78'),
+    Row('share_network_subnet:get_metadata', 'GET',
+        SUBNET + '/metadata/{key}',
+        '/share-networks/{net}/subnets/{subnet}/metadata/k', None,
+        'ok ok ok 404', '2.78'),
+    Row('share_network_subnet:update_metadata', 'POST',
+        SUBNET + '/metadata',
+        '/share-networks/{net}/subnets/{subnet}/metadata',
+        {'metadata': {'a': 'b'}}, 'ok ok 403 404', '2.78'),
+    Row('share_network_subnet:update_metadata', 'PUT', SUBNET + '/metadata',
+        '/share-networks/{net}/subnets/{subnet}/metadata',
+        {'metadata': {'a': 'b'}}, 'ok ok 403 404', '2.78'),
+    Row('share_network_subnet:update_metadata', 'POST',
+        SUBNET + '/metadata/{key}',
+        '/share-networks/{net}/subnets/{subnet}/metadata/k',
+        {'metadata': {'k': 'w'}}, 'ok ok 403 404', '2.78'),
+    Row('share_network_subnet:update_metadata', 'PUT',
+        SUBNET + '/metadata/{key}',
+        '/share-networks/{net}/subnets/{subnet}/metadata/k',
+        {'metadata': {'k': 'w'}}, 'ok ok 403 404', '2.78'),
+    Row('share_network_subnet:delete_metadata', 'DELETE',
+        SUBNET + '/metadata/{key}',
+        '/share-networks/{net}/subnets/{subnet}/metadata/k', None,
+        'ok ok 403 404', '2.78'),
+    Row('share_server:index', 'GET', '/share-servers', '/share-servers',
+        None, 'ok 403 403 403'),
+    Row('share_server:show', 'GET', SERVER, '/share-servers/{server}',
+        None, 'ok 403 403 403'),
+    Row('share_server:details', 'GET', SERVER + '/details',
+        '/share-servers/{server}/details', None, 'ok 403 403 403'),
+    Row('share_server:delete', 'DELETE', SERVER, '/share-servers/{server}',
+        None, 'ok 403 403 403'),
+    Row('security_service:create', 'POST', '/security-services',
+        '/security-services', {'security_service': {'type': 'ldap'}},
+        'ok ok 403 ok'),
+    Row('security_service:index', 'GET', '/security-services',
+        '/security-services', None, 'ok ok ok ok'),
+    Row('security_service:index', 'GET', '/security-services/detail',
+        '/security-services/detail', None, 'ok ok ok ok'),
+    Row('security_service:show', 'GET', SECSVC,
+        '/security-services/{secsvc}', None, 'ok ok ok 404'),
+    Row('security_service:update', 'PUT', SECSVC,
+        '/security-services/{secsvc}',
+        {'security_service': {'name': 'n'}}, 'ok ok 403 404'),
+    Row('security_service:delete', 'DELETE', SECSVC,
+        '/security-services/{secsvc}', None, 'ok ok 403 404'),
 ]
 
 # Routes that enforce no rule: the version documents.
@@ -336,6 +521,60 @@ def add_snapshot_world(world):
                  snapshot_instance=snapshot.instance.id)
 
 
+def add_access_world(world):
+    """An active access rule (metadata k=v) on the world's share."""
+    from manila_lite.db import access_rules as access_db
+    admin_ctx = ml_context.get_admin_context()
+    rule = access_db.create(admin_ctx, world['share'], 'ip', '10.0.0.7',
+                            'rw', {'k': 'v'})
+    access_db.start_pending(admin_ctx, rule.instance_mappings[0]
+                            .share_instance_id)
+    access_db.transition(admin_ctx,
+                         rule.instance_mappings[0].share_instance_id,
+                         [rule.id], 'active')
+    world.update(access=rule.id)
+
+
+def add_deferred_world(world):
+    """A share and a snapshot of PROJECT whose deferred deletion failed."""
+    admin_ctx = ml_context.get_admin_context()
+    share = share_db.create(
+        admin_ctx, {'project_id': PROJECT, 'user_id': 'member-user',
+                    'size': 1, 'share_proto': 'NFS'},
+        {'status': 'deleting_in_driver_error', 'host': 'hostA@alpha#gold',
+         'share_type_id': world['type']})
+    snapshot = snapshot_db.create(
+        admin_ctx, share, {'project_id': PROJECT, 'user_id': 'member-user',
+                           'size': 1, 'share_size': 1, 'share_proto': 'NFS'},
+        {'status': 'deleting_in_driver_error'})
+    world.update(deferred_share=share.id, deferred_snapshot=snapshot.id)
+
+
+def add_network_world(world):
+    """A network of PROJECT with two subnets (one with metadata k=v), a
+    share server on them holding no share, and a security service."""
+    from manila_lite.db import security_services as security_db
+    from manila_lite.db import share_networks as network_db
+    from manila_lite.db import share_servers as server_db
+    admin_ctx = ml_context.get_admin_context()
+    network = network_db.create(admin_ctx, {'project_id': PROJECT},
+                                {'availability_zone': None})
+    subnet = network_db.subnet_create(admin_ctx, network.id,
+                                      {'availability_zone': None},
+                                      {'k': 'v'})
+    server = server_db.create(admin_ctx, {
+        'host': 'hostB@beta', 'share_network_id': network.id,
+        'project_id': PROJECT},
+        [network.subnets[0].id, subnet.id])
+    server_db.transition(admin_ctx, server.id, 'active')
+    service = security_db.create(admin_ctx, {'project_id': PROJECT,
+                                             'type': 'ldap'})
+    bare = network_db.create(admin_ctx, {'project_id': PROJECT},
+                             {'availability_zone': None})
+    world.update(net=network.id, subnet=subnet.id, server=server.id,
+                 secsvc=service.id, bare_net=bare.id)
+
+
 @pytest.fixture
 def enforced(monkeypatch):
     """The names of the rules checked while the test runs."""
@@ -373,6 +612,13 @@ def _cases():
 def test_persona(api, world, enforced, row, persona, expected):
     if '{snap' in row.path + jsonutils.dumps(row.body):
         add_snapshot_world(world)
+    if any('{%s}' % key in row.path + jsonutils.dumps(row.body)
+           for key in ('net', 'bare_net', 'server', 'secsvc')):
+        add_network_world(world)
+    if '{deferred' in row.path:
+        add_deferred_world(world)
+    if '{access' in row.path + jsonutils.dumps(row.body):
+        add_access_world(world)
     body = row.body
     if body is not None:
         # Ids of the world's resources inside bodies too.

@@ -39,9 +39,18 @@ KEY_CASES = [
     ('/quota-sets', '2.53', BASE | {'share_networks'} | GROUPS | REPLICAS),
     ('/quota-sets', '2.62', BASE | {'share_networks'} | GROUPS | REPLICAS |
      {'per_share_gigabytes'}),
-    # backups and backup_gigabytes arrive at 2.80, above our maximum.
-    ('/quota-sets', '2.64', BASE | {'share_networks'} | GROUPS | REPLICAS |
+    ('/quota-sets', '2.79', BASE | {'share_networks'} | GROUPS | REPLICAS |
      {'per_share_gigabytes'}),
+    ('/quota-sets', '2.80', BASE | {'share_networks'} | GROUPS | REPLICAS |
+     {'per_share_gigabytes', 'backups', 'backup_gigabytes'}),
+    ('/quota-sets', '2.89', BASE | {'share_networks'} | GROUPS | REPLICAS |
+     {'per_share_gigabytes', 'backups', 'backup_gigabytes'}),
+    ('/quota-sets', '2.90', BASE | {'share_networks'} | GROUPS | REPLICAS |
+     {'per_share_gigabytes', 'backups', 'backup_gigabytes',
+      'encryption_keys'}),
+    ('/quota-sets', '2.100', BASE | {'share_networks'} | GROUPS | REPLICAS |
+     {'per_share_gigabytes', 'backups', 'backup_gigabytes',
+      'encryption_keys'}),
 ]
 
 
@@ -125,8 +134,8 @@ UPDATE_ERRORS = [
      "'backups' key is not supported"),
     ('unknown key', '2.64', '', {'shares': 1, 'bananas': 2},
      'Bad key(s) bananas in quota_set.'),
-    ('not yet invented key', '2.64', '', {'encryption_keys': 2},
-     'Bad key(s) encryption_keys in quota_set.'),
+    ('encryption keys before 2.90', '2.89', '', {'encryption_keys': 2},
+     "'encryption_keys' key is not supported"),
     ('no quota at all', '2.64', '', {'tenant_id': PROJECT},
      'Must supply at least one quota field to update.'),
     ('not an integer', '2.64', '', {'shares': 'many'},

@@ -19,6 +19,7 @@ from manila_lite.db import quotas
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
 from manila_lite.tests.unit.api.conftest import fault
@@ -30,9 +31,7 @@ PATH = '10.0.0.7:/shares/legacy'
 
 @pytest.fixture
 def share_type(api, admin_ctx, scheduler):
-    share_type = type_db.create(admin_ctx, 'default', {
-        'driver_handles_share_servers': 'False'})
-    conf.CONF.set_override('default_share_type', 'default')
+    share_type = default_share_type(admin_ctx)
     service_db.register(admin_ctx, 'hostA@alpha', 'manila-share',
                         'manila-share', 'nova')
     return share_type

@@ -2,10 +2,9 @@
 
 import pytest
 
-from manila_lite import conf
 from manila_lite import states
-from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
 from manila_lite.tests.unit.api.conftest import fault
@@ -13,9 +12,7 @@ from manila_lite.tests.unit.api.conftest import fault
 
 @pytest.fixture
 def share(api, admin_ctx):
-    share_type = type_db.create(admin_ctx, 'default', {
-        'driver_handles_share_servers': 'False'})
-    conf.CONF.set_override('default_share_type', 'default')
+    share_type = default_share_type(admin_ctx)
     return share_db.create(
         admin_ctx, {'project_id': PROJECT, 'user_id': 'member-user',
                     'size': 1, 'share_proto': 'NFS'},

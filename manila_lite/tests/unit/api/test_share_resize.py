@@ -8,13 +8,13 @@ scheduler on the in-process transport, which checks the share's pool
 
 import pytest
 
-from manila_lite import conf
 from manila_lite import messages
 from manila_lite import states
 from manila_lite.db import messages as message_db
 from manila_lite.db import quotas
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import PROJECT
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import wait_for_status
@@ -22,10 +22,7 @@ from manila_lite.tests.unit.api.conftest import wait_for_status
 
 @pytest.fixture
 def share_type(api, admin_ctx, scheduler):
-    share_type = type_db.create(admin_ctx, 'default', {
-        'driver_handles_share_servers': 'False'})
-    conf.CONF.set_override('default_share_type', 'default')
-    return share_type
+    return default_share_type(admin_ctx)
 
 
 @pytest.fixture

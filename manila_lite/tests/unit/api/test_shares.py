@@ -5,51 +5,33 @@ an available share complete it through the database as a share manager
 would.
 """
 
-import time
-
 import pytest
 
-from manila_lite import conf
 from manila_lite import states
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.conftest import create_share
+from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault
+from manila_lite.tests.unit.api.conftest import make_available
+from manila_lite.tests.unit.api.conftest import wait_scheduled as _scheduled
 
 
 @pytest.fixture
 def share_type(api, admin_ctx, scheduler):
-    share_type = type_db.create(admin_ctx, 'default', {
-        'driver_handles_share_servers': 'False',
-        'snapshot_support': 'True'})
-    conf.CONF.set_override('default_share_type', 'default')
-    return share_type
+    return default_share_type(admin_ctx, snapshot_support='True')
 
 
 def _create(api, version='2.64', role='admin', status=200, **fields):
-    body = {'share': dict({'share_proto': 'NFS', 'size': 1}, **fields)}
-    return api.post('/shares', body, version=version, role=role,
-                    status=status)
-
-
-def _scheduled(admin_ctx, share_id):
-    """The share once the scheduler has placed it or given up."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        share = share_db.get(admin_ctx, share_id)
-        if share.host or share.status != states.CREATING:
-            return share
-        time.sleep(0.02)
-    raise AssertionError('share %s was never scheduled' % share_id)
+    return create_share(api, version, role=role, status=status, **fields)
 
 
 def _make_available(admin_ctx, share_id, path='10.0.0.1:/share'):
     """Finish a placed share as its share manager would."""
-    share = _scheduled(admin_ctx, share_id)
-    assert share.host.startswith('hostA@alpha#')
-    assert share_db.finish_create(admin_ctx, share.instance.id,
-                                  [{'path': path, 'preferred': True}])
+    make_available(admin_ctx, share_id,
+                   locations=[{'path': path, 'preferred': True}])
 
 
 def test_create_returns_detail_view_and_charges_quota(api, share_type):

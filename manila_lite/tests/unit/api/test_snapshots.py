@@ -6,8 +6,6 @@ with the fake driver whose RPC methods a test calls itself, in place of
 the cast, so every step is deterministic.
 """
 
-import time
-
 import pytest
 
 from manila_lite import conf
@@ -18,11 +16,14 @@ from manila_lite.db import quotas
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import manager as share_manager
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
+from manila_lite.tests.unit.api.conftest import create_share
+from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault
+from manila_lite.tests.unit.api.conftest import make_available
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.conftest import wait_scheduled
 
 CONF = conf.CONF
 V = '2.64'
@@ -30,49 +31,16 @@ V = '2.64'
 
 @pytest.fixture
 def share_type(api, admin_ctx, scheduler):
-    share_type = type_db.create(admin_ctx, 'default', {
-        'driver_handles_share_servers': 'False',
-        'snapshot_support': 'True'})
-    CONF.set_override('default_share_type', 'default')
-    return share_type
-
-
-@pytest.fixture
-def manager(scheduler):
-    """The share manager of hostA@alpha, over the fake driver."""
-    CONF.set_override('host', 'hostA')
-    manager = share_manager.ShareManager('alpha')
-    CONF.set_override('fake_pools', ['gold', 'silver'], group='alpha')
-    yield manager
-    CONF.clear_override('fake_pools', group='alpha')
-    CONF.clear_override('fake_fail_operations', group='alpha')
-    CONF.clear_override('host')
-
-
-def _wait_scheduled(admin_ctx, share_id):
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        share = share_db.get(admin_ctx, share_id)
-        if share.host or share.status != states.CREATING:
-            return share
-        time.sleep(0.02)
-    raise AssertionError('share %s was never scheduled' % share_id)
+    return default_share_type(admin_ctx, snapshot_support='True')
 
 
 def _share(api, admin_ctx, manager=None, role='member', size=1,
            **capabilities):
     """An available share of the caller's project, with ``capabilities``
     (e.g. revert_to_snapshot_support=True) set on it."""
-    body = {'share': {'share_proto': 'NFS', 'size': size}}
-    share_id = api.post('/shares', body, version=V, role=role,
-                        status=200).json['share']['id']
-    share = _wait_scheduled(admin_ctx, share_id)
-    assert share.host.startswith('hostA@alpha#'), share.host
-    if manager is not None:
-        manager.create_share_instance(admin_ctx, share.instance.id)
-    else:
-        share_db.finish_create(admin_ctx, share.instance.id,
-                               [{'path': '10.0.0.1:/s', 'preferred': True}])
+    share_id = create_share(api, V, role=role, size=size).json['share']['id']
+    make_available(admin_ctx, share_id, manager=manager, locations=[
+        {'path': '10.0.0.1:/s', 'preferred': True}])
     if capabilities:
         share_db.update(admin_ctx, share_id, capabilities)
     share = share_db.get(admin_ctx, share_id)
@@ -442,7 +410,7 @@ def test_share_from_snapshot_is_checked_and_scheduled_near_it(
     child = _from_snapshot(api, snap_id, size=3).json['share']
     assert child['snapshot_id'] == snap_id
     assert child['share_type'] == parent.share_type_id
-    placed = _wait_scheduled(admin_ctx, child['id'])
+    placed = wait_scheduled(admin_ctx, child['id'])
     assert placed.host == parent.host
     assert _usage(api)['gigabytes'] == 5
 
@@ -511,7 +479,7 @@ def test_manager_creates_reverts_and_deletes(api, share_type, admin_ctx,
 
     # A share from it, made by the backend from the snapshot.
     child_id = _from_snapshot(api, snap_id, size=2).json['share']['id']
-    child = _wait_scheduled(admin_ctx, child_id)
+    child = wait_scheduled(admin_ctx, child_id)
     manager.create_share_instance(admin_ctx, child.instance.id)
     assert share_db.get(admin_ctx, child_id).status == states.AVAILABLE
     record = manager.driver.fake_get_share(child.instance.id)
@@ -680,7 +648,7 @@ def test_manager_failing_share_from_snapshot_tells_the_user(
     CONF.set_override('fake_fail_operations',
                       ['create_share_from_snapshot'], group='alpha')
     child_id = _from_snapshot(api, snap_id).json['share']['id']
-    child = _wait_scheduled(admin_ctx, child_id)
+    child = wait_scheduled(admin_ctx, child_id)
     manager.create_share_instance(admin_ctx, child.instance.id)
     assert share_db.get(admin_ctx, child_id).status == states.ERROR
     messages = api.get('/messages?resource_id=%s' % child_id, version=V,

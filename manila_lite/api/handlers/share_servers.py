@@ -1,0 +1,71 @@
+"""Share servers (administrators): list, show, details, delete.
+
+Servers are made by share managers of DHSS=True backends on demand; an
+administrator may delete one that holds no share.
+"""
+
+from manila_lite import exception
+from manila_lite import states
+from manila_lite.api import common
+from manila_lite.api.views import share_servers as views
+from manila_lite.db import share_networks as network_db
+from manila_lite.db import share_servers as server_db
+from manila_lite.share import network_api
+
+_FILTERS = ('host', 'status', 'share_network_id', 'project_id',
+            'share_network_subnet_id')
+
+
+def _network_names(ctx, servers):
+    names = {}
+    for network_id in {s.share_network_id for s in servers}:
+        try:
+            names[network_id] = network_db.get(ctx, network_id).name
+        except exception.ShareNetworkNotFound:
+            names[network_id] = None
+    return names
+
+
+def _get(req, server_id, action):
+    common.authorize(req, action)
+    return server_db.get(common.context(req), server_id)
+
+
+def index(req):
+    ctx = common.context(req)
+    common.authorize(req, 'share_server:index')
+    params = req.GET
+    filters = {k: params[k] for k in _FILTERS if k in params}
+    if 'share_network' in params:
+        filters['share_network_id'] = params['share_network']
+    servers = server_db.get_all(ctx, filters)
+    names = _network_names(ctx, servers)
+    return {'share_servers': [views.summary(req, s, names)
+                              for s in servers]}
+
+
+def show(req, share_server_id):
+    ctx = common.context(req)
+    server = _get(req, share_server_id, 'share_server:show')
+    return {'share_server': views.detail(req, server,
+                                         _network_names(ctx, [server]))}
+
+
+def details(req, share_server_id):
+    server = _get(req, share_server_id, 'share_server:details')
+    return {'details': server_db.details(server)}
+
+
+def delete(req, share_server_id):
+    ctx = common.context(req)
+    server = _get(req, share_server_id, 'share_server:delete')
+    if server_db.instance_count(ctx, server.id):
+        raise exception.ShareNetworkInUse(
+            reason='Share server %s still holds shares.' % server.id)
+    if not server_db.start_delete_if_unused(ctx, server.id):
+        raise exception.InvalidStatusTransition(
+            resource='Share server', id=server.id, current=server.status,
+            allowed=', '.join(states.sources(states.SHARE_SERVER,
+                                             states.DELETING)))
+    network_api.rpc().delete_share_server(ctx, server.host, server.id)
+    return common.accepted()

@@ -1,0 +1,1 @@
+"""Network plugins: where share servers get their addresses."""

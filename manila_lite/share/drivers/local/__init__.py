@@ -1,0 +1,1 @@
+"""The local backend: btrfs subvolumes exported by NFS-Ganesha and Samba."""
