@@ -298,15 +298,17 @@ def _chunks(items):
 
 
 @db_api.retry_on_deadlock
-def start_sync(context, instance_ids, skipped_statuses):
+def start_sync(context, instance_ids, skipped_statuses, resync=True):
     """Start syncing the rules of many instances, in one transaction.
 
     Instances whose status is in ``skipped_statuses`` (or deleting) are
     left alone. On the others queued rules move to their working state
     (queued_to_X -> X-ing) and an active or error access_rules_status to
     syncing. Both are conditional UPDATEs, so a rule a concurrent request
-    changed meanwhile keeps its newer state. Returns {instance id
-    started: its access_rules_status before}.
+    changed meanwhile keeps its newer state. Without ``resync`` an active
+    instance with nothing queued stays active: a redundant cast must not
+    show a settled share as syncing. Returns {instance id started: its
+    access_rules_status before}.
     """
     now = timeutils.utcnow()
     started = {}
@@ -322,6 +324,14 @@ def start_sync(context, instance_ids, skipped_statuses):
             ids = [row.id for row in rows]
             if not ids:
                 continue
+            to_flag = ids
+            if not resync:
+                queued = set(session.scalars(
+                    sa.select(Mapping.share_instance_id).distinct()
+                    .where(Mapping.share_instance_id.in_(ids),
+                           Mapping.state.in_(list(_START)))))
+                to_flag = [row.id for row in rows if row.id in queued
+                           or row.access_rules_status == states.ACCESS_ERROR]
             session.execute(
                 sa.update(Mapping)
                 .where(Mapping.share_instance_id.in_(ids),
@@ -329,14 +339,15 @@ def start_sync(context, instance_ids, skipped_statuses):
                 .values(state=sa.case(_START, value=Mapping.state),
                         updated_at=now)
                 .execution_options(synchronize_session=False))
-            session.execute(
-                sa.update(Instance)
-                .where(Instance.id.in_(ids),
-                       Instance.access_rules_status.in_(
-                           [states.ACCESS_ACTIVE, states.ACCESS_ERROR]))
-                .values(access_rules_status=states.ACCESS_SYNCING,
-                        updated_at=now)
-                .execution_options(synchronize_session=False))
+            if to_flag:
+                session.execute(
+                    sa.update(Instance)
+                    .where(Instance.id.in_(to_flag),
+                           Instance.access_rules_status.in_(
+                               [states.ACCESS_ACTIVE, states.ACCESS_ERROR]))
+                    .values(access_rules_status=states.ACCESS_SYNCING,
+                            updated_at=now)
+                    .execution_options(synchronize_session=False))
             started.update((row.id, row.access_rules_status)
                            for row in rows)
     return started

@@ -191,7 +191,8 @@ class AccessManagerMixin:
     def _sync_locked(self, context, instance_id, resync):
         """Until nothing is queued for the instance; its lock is held."""
         while True:
-            started = access_db.start_sync(context, [instance_id], _SKIPPED)
+            started = access_db.start_sync(context, [instance_id], _SKIPPED,
+                                           resync=resync)
             if not started:
                 LOG.info('Share instance %s is gone or not on its backend '
                          '(creating, deleting, managing); its access rules '

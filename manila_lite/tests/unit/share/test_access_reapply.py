@@ -208,3 +208,23 @@ def test_the_driver_gets_each_share_server(ctx, manager, make_share):
     assert given[served.instance.id]['id'] == server.id
     assert given[served.instance.id]['backend_details'] == {
         'ip': '10.5.0.9'}
+
+
+def test_a_redundant_cast_leaves_a_settled_instance_untouched(ctx, manager,
+                                                              make_share):
+    """A second update_access for work the first already did must not
+    show the share as syncing, not even for a moment."""
+    share = make_share(1)
+    _with_rules(ctx, manager, share)
+
+    def instance_row():
+        with db_api.reader.using(ctx) as session:
+            return session.execute(
+                sa.select(models.ShareInstance.access_rules_status,
+                          models.ShareInstance.updated_at)
+                .where(models.ShareInstance.id == share.instance.id)).one()
+    before = instance_row()
+    assert before.access_rules_status == states.ACCESS_ACTIVE
+    manager.update_access(ctx, share.instance.id)
+    # A flip to syncing and back would have moved updated_at.
+    assert instance_row() == before
