@@ -67,10 +67,6 @@ class ContextMiddleware:
 
     @webob.dec.wsgify
     def __call__(self, req):
-        with policy.request_scope():
-            return self._handle(req)
-
-    def _handle(self, req):
         # The API speaks JSON only, whatever a client accepts, as Manila;
         # this keeps pecan's content negotiation from answering 406.
         req.accept = 'application/json'

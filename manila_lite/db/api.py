@@ -8,6 +8,7 @@ use, and every query module opens its transaction with ``reader`` or
 import contextlib
 import os
 import threading
+import time
 
 import sqlalchemy as sa
 from oslo_db import api as oslo_db_api
@@ -54,6 +55,8 @@ writer = _Mode(read_only=False)
 # as a whole; every decorated function is one transaction.
 _WRITE_LOCK = threading.Lock()
 _LOCK_WAIT = 30
+# Seconds a pooled connection may sit idle and still be used unpinged.
+IDLE_PING = 5
 
 retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5,
                                               retry_on_deadlock=True)
@@ -75,6 +78,8 @@ def configure():
     elif engine.dialect.name == 'mysql':
         _read_committed(engine)
         _no_rollback_on_return(engine)
+    if engine.dialect.name != 'sqlite':
+        _ping_idle_connections(engine)
 
 
 def _no_greenthread_yield(engine):
@@ -84,6 +89,37 @@ def _no_greenthread_yield(engine):
     transaction, and the request that did so waits to get it back."""
     if sa.event.contains(engine, 'checkin', engines._thread_yield):
         sa.event.remove(engine, 'checkin', engines._thread_yield)
+
+
+def _ping_idle_connections(engine):
+    """Ping a pooled connection before use only when it has been idle.
+
+    oslo.db turns SQLAlchemy's pre-ping on: a round trip to the server
+    as every transaction starts, a quarter of those of a GET. A
+    connection that came back to the pool less than IDLE_PING seconds
+    ago is as alive as a ping could tell; one idle longer (the server
+    restarted, a proxy cut it) is pinged and, if dead, replaced before
+    use, as with pre-ping. A server lost in between is found by the
+    statement itself, and SQLAlchemy then drops every pooled connection.
+    """
+    engine.pool._pre_ping = False   # dispose() keeps it for the new pool
+
+    @sa.event.listens_for(engine, 'checkin')
+    def _on_checkin(_dbapi_conn, record):
+        record.info['back_at'] = time.monotonic()
+
+    @sa.event.listens_for(engine, 'checkout')
+    def _on_checkout(dbapi_conn, record, _proxy):
+        back_at = record.info.get('back_at')
+        if back_at is None or time.monotonic() - back_at < IDLE_PING:
+            return   # just opened, or just used
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception:
+            alive = False
+        if not alive:
+            # The pool then opens a new connection.
+            raise sa.exc.DisconnectionError('connection lost while idle')
 
 
 def _read_committed(engine):

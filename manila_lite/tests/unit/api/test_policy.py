@@ -159,17 +159,41 @@ def _list(api, role='member'):
     return api.get('/shares', version='2.64', role=role).status_int
 
 
+def _eventually(answer, expected):
+    """The enforcer looks at the file once per LOOK_INTERVAL: a change
+    must apply within it (and a bit), and then stay applied."""
+    deadline = time.monotonic() + policy.LOOK_INTERVAL + 2
+    while answer() != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert answer() == expected
+
+
 def test_policy_file_applies_without_restart(api, policy_file):
     assert _list(api) == 200
     _write(policy_file, '"share:get_all": "rule:context_is_admin"\n')
-    assert _list(api) == 403
+    _eventually(lambda: _list(api), 403)
     assert _list(api, role='admin') == 200
     _write(policy_file, '"share:get_all": "rule:admin_or_project_reader"\n')
-    assert _list(api) == 200
+    _eventually(lambda: _list(api), 200)
     _write(policy_file, '"share:get_all": "!"\n')
-    assert _list(api) == 403
+    _eventually(lambda: _list(api), 403)
     policy_file.unlink()
-    assert _list(api) == 200
+    _eventually(lambda: _list(api), 200)
+
+
+def test_policy_file_is_not_searched_on_every_check(api, policy_file):
+    """Between looks, a new file is not seen: the checks use the rules
+    in memory rather than searching the config directories again."""
+    policy.LOOK_INTERVAL, interval = 3600, policy.LOOK_INTERVAL
+    try:
+        policy.reset()
+        assert _list(api) == 200
+        _write(policy_file, '"share:get_all": "!"\n')
+        assert _list(api) == 200
+    finally:
+        policy.LOOK_INTERVAL = interval
+    policy.reset()
+    assert _list(api) == 403
 
 
 def test_context_is_admin_decides_who_sees_every_project(api, policy_file):
@@ -186,7 +210,7 @@ def test_context_is_admin_decides_who_sees_every_project(api, policy_file):
     assert status('/services') == 403
     assert status('/quota-sets/someone-else') == 403
     _write(policy_file, '"context_is_admin": "role:admin or role:operator"\n')
-    assert status('/services') == 200
+    _eventually(lambda: status('/services'), 200)
     assert status('/quota-sets/someone-else') == 200
 
 
