@@ -62,6 +62,35 @@ retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5,
                                               retry_on_deadlock=True)
 
 
+def _row_values(obj):
+    """Column values of an unsaved mapped object, its column defaults
+    filled in on the object too, so that it reads as a loaded row would."""
+    values = {}
+    for prop in sa.inspect(type(obj)).column_attrs:
+        column = prop.columns[0]
+        value = obj.__dict__.get(prop.key)
+        if value is None and column.default is not None:
+            default = column.default
+            value = default.arg(None) if default.is_callable else default.arg
+            setattr(obj, prop.key, value)
+        if value is not None:
+            values[column.key] = value
+    return values
+
+
+def insert(session, obj):
+    """INSERT one unsaved mapped object with Core, outside the session's
+    unit of work; the object stays transient."""
+    session.execute(sa.insert(type(obj).__table__).values(_row_values(obj)))
+
+
+def insert_many(session, objs):
+    """insert() for objects of one class, in one executemany."""
+    if objs:
+        rows = [_row_values(obj) for obj in objs]
+        session.execute(sa.insert(type(objs[0]).__table__), rows)
+
+
 def configure():
     """Open the engine from [database] options; call once at start-up."""
     url = sa.engine.make_url(CONF.database.connection)

@@ -109,6 +109,20 @@ def _check_limits(session, project_id, scopes, rows, deltas, limits=None):
                     limit=limit)
 
 
+class _Held:
+    """A usage row as consume() reads it, without ORM bookkeeping."""
+
+    __slots__ = ('id', 'in_use', 'reserved')
+
+    def __init__(self, usage_id, in_use, reserved):
+        self.id = usage_id
+        self.in_use = in_use or 0
+        self.reserved = reserved or 0
+
+
+_USAGE = models.QuotaUsage.__table__
+
+
 def consume(session, project_id, user_id, share_type_id, deltas,
             force=False, limits=None):
     """Add ``deltas`` to usage in the caller's transaction.
@@ -118,18 +132,45 @@ def consume(session, project_id, user_id, share_type_id, deltas,
     release) are never refused and never take usage below zero. ``force``
     counts what already exists on a backend (a managed resource) whatever
     the limits say. ``limits``: what check_per_share_size returned in
-    the same transaction, not to read them twice.
+    the same transaction, not to read them twice. On every share create
+    and delete, so in Core: one locking read, then at most one INSERT
+    and one UPDATE (an executemany).
     """
     deltas = {r: d for r, d in deltas.items() if d}
     if not deltas:
         return
     scopes = _scopes(project_id, user_id, share_type_id)
-    rows = _usage_rows(session, project_id, scopes, list(deltas))
+    rows = {(u, t, r): _Held(i, in_use, reserved)
+            for i, u, t, r, in_use, reserved in session.execute(
+                sa.select(_USAGE.c.id, _USAGE.c.user_id,
+                          _USAGE.c.share_type_id, _USAGE.c.resource,
+                          _USAGE.c.in_use, _USAGE.c.reserved)
+                .where(_USAGE.c.project_id == project_id,
+                       _USAGE.c.resource.in_(list(deltas)),
+                       sa.tuple_(_USAGE.c.user_id,
+                                 _USAGE.c.share_type_id).in_(scopes))
+                .with_for_update())}
+    for user, type_id in scopes:
+        for resource in deltas:
+            rows.setdefault((user, type_id, resource), _Held(None, 0, 0))
     if not force:
         _check_limits(session, project_id, scopes, rows, deltas, limits)
-    for usage in rows.values():
-        delta = deltas[usage.resource]
-        usage.in_use = max(0, (usage.in_use or 0) + delta)
+    new, changed = [], []
+    for (user, type_id, resource), usage in rows.items():
+        in_use = max(0, usage.in_use + deltas[resource])
+        if usage.id is None:
+            new.append({'project_id': project_id, 'user_id': user,
+                        'share_type_id': type_id, 'resource': resource,
+                        'in_use': in_use, 'reserved': 0})
+        elif in_use != usage.in_use:
+            changed.append({'b_id': usage.id, 'b_in_use': in_use})
+    if new:
+        session.execute(sa.insert(_USAGE), new)
+    if changed:
+        session.execute(
+            sa.update(_USAGE).where(_USAGE.c.id == sa.bindparam('b_id'))
+            .values(in_use=sa.bindparam('b_in_use'),
+                    updated_at=timeutils.utcnow()), changed)
 
 
 def check_per_share_size(session, project_id, size):

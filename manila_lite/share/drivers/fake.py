@@ -2,10 +2,13 @@
 
 It implements the whole driver interface against a dict of shares,
 snapshots, access rules, share servers, replicas and migrations. With
-``fake_state_file`` set, the dict is written to JSON after every change
-and read back on start, so a share service killed and restarted finds its
-shares again. Options let a test inject latency and failures, per
-operation or per share name, without touching code.
+``fake_state_file`` set, every change appends the entries it touched to
+a journal next to that JSON snapshot (``<fake_state_file>.journal``),
+which is folded into the snapshot on start and whenever it outgrows the
+state, so a share service killed and restarted finds its shares again
+while an operation costs the same however many shares there are.
+Options let a test inject latency and failures, per operation or per
+share name, without touching code.
 
 A share whose metadata has ``fake_fail_operations`` (driver methods,
 comma-separated, e.g. ``extend_share`` or ``create_snapshot``) fails those
@@ -113,6 +116,53 @@ _FAILURE_ERRORS = {
 _CREATE_OPERATIONS = ('create_share', 'create_share_from_snapshot')
 _STATE_SECTIONS = ('shares', 'snapshots', 'servers', 'migrations',
                    'consistency_groups', 'cgsnapshots')
+# The journal is folded into the snapshot once it has more lines than
+# this many per entry of the state (and at least the minimum), so its
+# replay stays short and compaction costs little per operation.
+_JOURNAL_LINES_PER_ENTRY = 4
+_JOURNAL_MIN_LINES = 1000
+
+
+def _empty_state():
+    return {section: {} for section in _STATE_SECTIONS}
+
+
+def _journal_path(state_file):
+    return state_file + '.journal'
+
+
+def read_state(state_file):
+    """The state a driver on ``state_file`` last recorded: the snapshot
+    with the journal replayed over it.
+
+    Only the last journal line may be cut short (a crash while it was
+    written); damage anywhere else raises rather than losing entries.
+    """
+    state = _empty_state()
+    if os.path.exists(state_file):
+        with open(state_file) as f:
+            state.update(json.load(f))
+    journal = _journal_path(state_file)
+    if not os.path.exists(journal):
+        return state
+    with open(journal) as f:
+        lines = f.readlines()
+    for number, line in enumerate(lines, 1):
+        try:
+            section, key, entry = json.loads(line)
+            if entry is None:
+                state[section].pop(key, None)
+            else:
+                state[section][key] = entry
+        except (ValueError, TypeError, KeyError):
+            if number == len(lines):
+                LOG.warning('Ignoring the cut-short last line of %s',
+                            journal)
+                break
+            raise exception.ShareBackendException(
+                msg='fake backend journal %s is corrupt at line %d of %d' %
+                    (journal, number, len(lines)))
+    return state
 
 
 def _pool_of(host):
@@ -199,28 +249,42 @@ class FakeShareDriver(driver.ShareDriver):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._lock = threading.Lock()
-        self._state = self._load()
+        self._journal = None
+        path = self._opt('fake_state_file')
+        self._state = read_state(path) if path else _empty_state()
+        if path:
+            self._compact()
 
     # -- options, state and injected behaviour -------------------------------
 
     def _opt(self, name):
         return self._conf(name, _DEFAULTS[name])
 
-    def _load(self):
-        state = {}
-        path = self._opt('fake_state_file')
-        if path and os.path.exists(path):
-            with open(path) as f:
-                state = json.load(f)
-        for section in _STATE_SECTIONS:
-            state.setdefault(section, {})
-        return state
+    def _save(self, section, *keys):
+        """Journal the current entries (or their removal) of ``keys``.
 
-    def _save(self):
-        """Write the state atomically; callers hold the lock."""
-        path = self._opt('fake_state_file')
-        if not path:
+        Callers hold the lock and name every top-level entry they
+        changed: an entry left out is lost on restart.
+        """
+        if self._journal is None or not keys:
             return
+        lines = ''.join(json.dumps([section, key,
+                                    self._state[section].get(key)]) + '\n'
+                        for key in keys)
+        self._journal.write(lines)
+        self._journal_lines += len(keys)
+        entries = sum(len(self._state[name]) for name in _STATE_SECTIONS)
+        if self._journal_lines > max(_JOURNAL_MIN_LINES,
+                                     _JOURNAL_LINES_PER_ENTRY * entries):
+            self._compact()
+
+    def _compact(self):
+        """Write the whole state as a new snapshot, then empty the journal.
+
+        A crash in between leaves the old journal, which replays to the
+        same state over the new snapshot.
+        """
+        path = self._opt('fake_state_file')
         folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix='.fake-state-')
@@ -229,6 +293,10 @@ class FakeShareDriver(driver.ShareDriver):
         with os.fdopen(fd, 'w') as f:
             f.write(json.dumps(self._state))
         os.replace(tmp, path)
+        if self._journal is None:
+            self._journal = open(_journal_path(path), 'a', buffering=1)
+        self._journal.truncate(0)
+        self._journal_lines = 0
 
     def _begin(self, operation, share=None):
         """Wait out the injected latency, then fail if told to.
@@ -423,7 +491,7 @@ class FakeShareDriver(driver.ShareDriver):
         record.update(extra)
         self._state['shares'][share['id']] = record
         exports, _moved = self._refresh_exports(record)
-        self._save()
+        self._save('shares', share['id'])
         return exports
 
     def _require_server(self, share_server):
@@ -467,14 +535,17 @@ class FakeShareDriver(driver.ShareDriver):
                 LOG.info('Share %s already absent from the backend',
                          share['id'])
                 return
-            self._drop_snapshots_of(share['id'])
-            self._save()
+            self._save('shares', share['id'])
+            self._save('snapshots', *self._drop_snapshots_of(share['id']))
 
     def _drop_snapshots_of(self, share_id):
+        """Forget the share's snapshots; return their ids."""
         snapshots = self._state['snapshots']
-        for snap_id in [s['id'] for s in snapshots.values()
-                        if s['share_instance_id'] == share_id]:
+        dropped = [s['id'] for s in snapshots.values()
+                   if s['share_instance_id'] == share_id]
+        for snap_id in dropped:
             del snapshots[snap_id]
+        return dropped
 
     def ensure_share(self, context, share, share_server=None):
         self._begin('ensure_share')
@@ -482,7 +553,7 @@ class FakeShareDriver(driver.ShareDriver):
             exports, moved = self._refresh_exports(
                 self._share_record(share['id']))
             if moved:
-                self._save()
+                self._save('shares', share['id'])
         return exports
 
     def ensure_shares(self, context, shares):
@@ -490,7 +561,7 @@ class FakeShareDriver(driver.ShareDriver):
         self._begin('ensure_shares')
         result = {}
         with self._lock:
-            changed = False
+            moved_ids = []
             for share in shares:
                 record = self._state['shares'].get(share['id'])
                 if record is None:
@@ -499,12 +570,12 @@ class FakeShareDriver(driver.ShareDriver):
                                            'reapply_access_rules': False}
                     continue
                 exports, moved = self._refresh_exports(record)
-                changed = changed or moved
+                if moved:
+                    moved_ids.append(share['id'])
                 result[share['id']] = {'export_locations': exports,
                                        'status': states.AVAILABLE,
                                        'reapply_access_rules': moved}
-            if changed:
-                self._save()
+            self._save('shares', *moved_ids)
         return result
 
     def get_backend_info(self, context):
@@ -519,7 +590,7 @@ class FakeShareDriver(driver.ShareDriver):
             record = self._share_record(share['id'])
             self._check_room(record['pool'], int(new_size) - record['size'])
             record['size'] = int(new_size)
-            self._save()
+            self._save('shares', share['id'])
 
     def shrink_share(self, share, new_size, share_server=None):
         self._begin('shrink_share', share)
@@ -528,17 +599,20 @@ class FakeShareDriver(driver.ShareDriver):
             used = self._metadata_used_gb(share)
             if used is not None:
                 record['used_gb'] = used
-            if record['used_gb'] > int(new_size):
-                raise exception.ShareShrinkingPossibleDataLoss(
-                    share_id=share['id'])
-            record['size'] = int(new_size)
-            self._save()
+            try:
+                if record['used_gb'] > int(new_size):
+                    raise exception.ShareShrinkingPossibleDataLoss(
+                        share_id=share['id'])
+                record['size'] = int(new_size)
+            finally:
+                # The used space just read is kept even if refused.
+                self._save('shares', share['id'])
 
     def fake_set_used_gb(self, share_id, used_gb):
         """Test hook: pretend ``used_gb`` of data was written."""
         with self._lock:
             self._share_record(share_id)['used_gb'] = used_gb
-            self._save()
+            self._save('shares', share_id)
 
     def fake_get_share(self, share_id):
         """Test hook: a copy of the backend's record of one share."""
@@ -596,7 +670,7 @@ class FakeShareDriver(driver.ShareDriver):
             record = self._share_record(share['id'])
             keys = self._apply_rules(share['id'], record['access'],
                                      access_rules, add_rules, delete_rules)
-            self._save()
+            self._save('shares', share['id'])
         return keys or None
 
     def fake_get_access(self, share_id):
@@ -630,15 +704,19 @@ class FakeShareDriver(driver.ShareDriver):
                     reason='share at %s is in pool %s, not %s' %
                            (path, record['pool'], pool))
             shares = self._state['shares']
-            del shares[record['id']]
+            old_id = record['id']
+            del shares[old_id]
+            moved_snaps = []
             for snap in self._state['snapshots'].values():
-                if snap['share_instance_id'] == record['id']:
+                if snap['share_instance_id'] == old_id:
                     snap['share_instance_id'] = share['id']
+                    moved_snaps.append(snap['id'])
             record.update(id=share['id'], share_id=share.get('share_id'),
                           display_name=share.get('display_name'),
                           managed=True)
             shares[share['id']] = record
-            self._save()
+            self._save('shares', old_id, share['id'])
+            self._save('snapshots', *moved_snaps)
             return {'size': record['size'],
                     'export_locations': self._exports(record)}
 
@@ -648,7 +726,7 @@ class FakeShareDriver(driver.ShareDriver):
             record = self._state['shares'].get(share['id'])
             if record is not None:
                 record['managed'] = False
-                self._save()
+                self._save('shares', share['id'])
 
     # -- snapshots ----------------------------------------------------------
 
@@ -671,7 +749,7 @@ class FakeShareDriver(driver.ShareDriver):
                 'managed': True,
                 'access': {},
             }
-            self._save()
+            self._save('snapshots', snapshot['id'])
         return snaps[snapshot['id']]
 
     def _snapshot_update(self, snap):
@@ -701,7 +779,7 @@ class FakeShareDriver(driver.ShareDriver):
         self._begin('delete_snapshot', snapshot.get('share'))
         with self._lock:
             if self._state['snapshots'].pop(snapshot['id'], None):
-                self._save()
+                self._save('snapshots', snapshot['id'])
 
     def revert_to_snapshot(self, context, snapshot, share_access_rules,
                            snapshot_access_rules, share_server=None):
@@ -711,7 +789,7 @@ class FakeShareDriver(driver.ShareDriver):
             snap = self._snapshot_record(snapshot['id'])
             record = self._share_record(snap['share_instance_id'])
             record['used_gb'] = snap['used_gb']
-            self._save()
+            self._save('shares', record['id'])
 
     def snapshot_update_access(self, context, snapshot, access_rules,
                                add_rules, delete_rules, share_server=None):
@@ -724,7 +802,7 @@ class FakeShareDriver(driver.ShareDriver):
             snap = self._snapshot_record(snapshot['id'])
             self._apply_rules(snapshot['id'], snap['access'], access_rules,
                               add_rules, delete_rules)
-            self._save()
+            self._save('snapshots', snapshot['id'])
 
     def manage_existing_snapshot(self, snapshot, driver_options):
         self._begin('manage_existing_snapshot')
@@ -736,12 +814,13 @@ class FakeShareDriver(driver.ShareDriver):
                 raise exception.ManageInvalidShareSnapshot(
                     reason='no unmanaged snapshot at %s' % location)
             snaps = self._state['snapshots']
-            del snaps[snap['id']]
+            old_id = snap['id']
+            del snaps[old_id]
             snap.update(id=snapshot['id'],
                         snapshot_id=snapshot.get('snapshot_id'),
                         managed=True)
             snaps[snapshot['id']] = snap
-            self._save()
+            self._save('snapshots', old_id, snapshot['id'])
             return self._snapshot_update(snap)
 
     def unmanage_snapshot(self, snapshot):
@@ -750,7 +829,7 @@ class FakeShareDriver(driver.ShareDriver):
             snap = self._state['snapshots'].get(snapshot['id'])
             if snap is not None:
                 snap['managed'] = False
-                self._save()
+                self._save('snapshots', snapshot['id'])
 
     # -- share servers ------------------------------------------------------
 
@@ -772,15 +851,15 @@ class FakeShareDriver(driver.ShareDriver):
                            network_info))}
         with self._lock:
             self._state['servers'][server_id] = details
-            self._save()
+            self._save('servers', server_id)
         return dict(details)
 
     def teardown_server(self, server_details, security_services=None):
         self._begin('teardown_server')
         with self._lock:
-            if self._state['servers'].pop(
-                    (server_details or {}).get('server_id'), None):
-                self._save()
+            server_id = (server_details or {}).get('server_id')
+            if self._state['servers'].pop(server_id, None):
+                self._save('servers', server_id)
 
     def choose_share_server_compatible_with_share(
             self, context, share_servers, share, snapshot=None,
@@ -832,7 +911,7 @@ class FakeShareDriver(driver.ShareDriver):
                 share_server['id'], {'server_id': share_server['id']})
             details['security_service_%s' % new_security_service['type']] \
                 = new_security_service['id']
-            self._save()
+            self._save('servers', share_server['id'])
             return {'server_details': dict(details)}
 
     def fake_get_server(self, server_id):
@@ -850,6 +929,7 @@ class FakeShareDriver(driver.ShareDriver):
         with self._lock:
             details = self._state['servers'].setdefault(
                 share_server['id'], {'server_id': share_server['id']})
+            moved_shares = []
             interfaces = set(details.get('interfaces') or [])
             changed = {a['ip_address'] for a in _allocations_of(
                 new_network_allocations)}
@@ -866,12 +946,14 @@ class FakeShareDriver(driver.ShareDriver):
                     if record.get('share_server_id') == share_server['id']:
                         record['server_ip'] = details['ip']
                         self._refresh_exports(record)
+                        moved_shares.append(record['id'])
             updates = {}
             for instance in share_instances:
                 record = self._state['shares'].get(instance['id'])
                 if record is not None:
                     updates[instance['id']] = self._exports(record)
-            self._save()
+            self._save('servers', share_server['id'])
+            self._save('shares', *moved_shares)
             return {'server_details': dict(details),
                     'share_updates': updates}
 
@@ -919,7 +1001,7 @@ class FakeShareDriver(driver.ShareDriver):
             self._apply_rules(record['id'], record['access'],
                               self._valid_rules(access_rules), [], [])
             self._sync_replica_snapshots(record, replica_snapshots)
-            self._save()
+            self._save('shares', record['id'])
         writable = self._opt('fake_replication_type') == 'writable'
         return {'export_locations': exports,
                 'replica_state': 'active' if writable else 'in_sync',
@@ -930,10 +1012,12 @@ class FakeShareDriver(driver.ShareDriver):
         self._begin('delete_replica')
         with self._lock:
             self._state['shares'].pop(replica['id'], None)
-            self._drop_snapshots_of(replica['id'])
+            dropped = self._drop_snapshots_of(replica['id'])
             for snap in replica_snapshots or []:
                 self._state['snapshots'].pop(snap['id'], None)
-            self._save()
+                dropped.append(snap['id'])
+            self._save('shares', replica['id'])
+            self._save('snapshots', *dropped)
 
     def promote_replica(self, context, replica_list, replica, access_rules,
                         share_server=None):
@@ -942,7 +1026,7 @@ class FakeShareDriver(driver.ShareDriver):
             record = self._share_record(replica['id'])
             self._apply_rules(record['id'], record['access'],
                               self._valid_rules(access_rules), [], [])
-            self._save()
+            self._save('shares', record['id'])
             exports = self._exports(record)
         demoted = ('active' if self._opt('fake_replication_type') ==
                    'writable' else 'in_sync')
@@ -972,7 +1056,7 @@ class FakeShareDriver(driver.ShareDriver):
                 pair for pair in replica_snapshots or []
                 if (pair.get('active_replica_snapshot') or {}).get(
                     'status') == states.AVAILABLE])
-            self._save()
+            self._save('shares', record['id'])
         return 'in_sync'
 
     def create_replicated_snapshot(self, context, replica_list,
@@ -1003,11 +1087,11 @@ class FakeShareDriver(driver.ShareDriver):
             for instance in replica_snapshots:
                 if instance['share_instance_id'] in self._state['shares']:
                     self._state['snapshots'].pop(instance['id'], None)
+                    self._save('snapshots', instance['id'])
                     updates.append({'id': instance['id'],
                                     'status': states.DELETED})
                 else:
                     updates.append({'id': instance['id']})
-            self._save()
         return updates
 
     def update_replicated_snapshot(self, context, replica_list,
@@ -1018,7 +1102,7 @@ class FakeShareDriver(driver.ShareDriver):
         with self._lock:
             if replica_snapshot.get('status') == states.DELETING:
                 self._state['snapshots'].pop(snapshot_id, None)
-                self._save()
+                self._save('snapshots', snapshot_id)
                 raise exception.SnapshotResourceNotFound(name=snapshot_id)
             record = self._share_record(share_replica['id'])
             snap = self._add_snapshot(replica_snapshot, record)
@@ -1056,7 +1140,7 @@ class FakeShareDriver(driver.ShareDriver):
                 self._check_room(pool, record['size'])
             self._state['migrations'][destination_share['id']] = {
                 'source_id': source_share['id'], 'progress': 0}
-            self._save()
+            self._save('migrations', destination_share['id'])
 
     def _migration(self, destination_share):
         migration = self._state['migrations'].get(destination_share['id'])
@@ -1072,7 +1156,7 @@ class FakeShareDriver(driver.ShareDriver):
         self._begin('migration_continue')
         with self._lock:
             self._migration(destination_share)['progress'] = 100
-            self._save()
+            self._save('migrations', destination_share['id'])
         return True
 
     def migration_get_progress(self, context, source_share,
@@ -1088,9 +1172,10 @@ class FakeShareDriver(driver.ShareDriver):
         self._begin('migration_complete')
         with self._lock:
             migration = self._migration(destination_share)
+            pool = self._pick_pool(destination_share['host'])
             shares = self._state['shares']
             record = shares.pop(migration['source_id'])
-            self._drop_snapshots_of(record['id'])
+            dropped = self._drop_snapshots_of(record['id'])
             del self._state['migrations'][destination_share['id']]
             server = destination_share_server or {}
             record.update(
@@ -1098,12 +1183,14 @@ class FakeShareDriver(driver.ShareDriver):
                 share_id=destination_share.get('share_id'),
                 export_name=destination_share.get('name') or
                 'share-%s' % destination_share['id'],
-                pool=self._pick_pool(destination_share['host']),
+                pool=pool,
                 share_server_id=server.get('id'),
                 server_ip=(server.get('backend_details') or {}).get('ip'))
             shares[record['id']] = record
             exports, _moved = self._refresh_exports(record)
-            self._save()
+            self._save('shares', migration['source_id'], record['id'])
+            self._save('snapshots', *dropped)
+            self._save('migrations', destination_share['id'])
         return exports
 
     def migration_cancel(self, context, source_share, destination_share,
@@ -1111,7 +1198,7 @@ class FakeShareDriver(driver.ShareDriver):
         self._begin('migration_cancel')
         with self._lock:
             if self._state['migrations'].pop(destination_share['id'], None):
-                self._save()
+                self._save('migrations', destination_share['id'])
 
     def connection_get_info(self, context, share, share_server=None):
         with self._lock:
@@ -1133,7 +1220,7 @@ class FakeShareDriver(driver.ShareDriver):
         with self._lock:
             self._state['consistency_groups'][cg_dict['id']] = {
                 'id': cg_dict['id']}
-            self._save()
+            self._save('consistency_groups', cg_dict['id'])
         return None, None
 
     def create_consistency_group_from_cgsnapshot(
@@ -1146,6 +1233,7 @@ class FakeShareDriver(driver.ShareDriver):
                     name=cgsnapshot_dict['id'])
             self._state['consistency_groups'][cg_dict['id']] = {
                 'id': cg_dict['id']}
+            self._save('consistency_groups', cg_dict['id'])
             updates = []
             for share in cg_dict.get('shares') or []:
                 member = cgsnapshot['members'].get(
@@ -1154,14 +1242,13 @@ class FakeShareDriver(driver.ShareDriver):
                                           used_gb=member.get('used_gb', 0))
                 updates.append({'id': share['id'],
                                 'export_locations': exports})
-            self._save()
         return None, updates
 
     def delete_consistency_group(self, context, cg_dict, share_server=None):
         self._begin('delete_consistency_group')
         with self._lock:
             if self._state['consistency_groups'].pop(cg_dict['id'], None):
-                self._save()
+                self._save('consistency_groups', cg_dict['id'])
         return None
 
     def create_cgsnapshot(self, context, snap_dict, share_server=None):
@@ -1182,12 +1269,12 @@ class FakeShareDriver(driver.ShareDriver):
                                     record['export_name'], snap_dict['id'])})
             self._state['cgsnapshots'][snap_dict['id']] = {
                 'id': snap_dict['id'], 'members': members}
-            self._save()
+            self._save('cgsnapshots', snap_dict['id'])
         return None, updates
 
     def delete_cgsnapshot(self, context, snap_dict, share_server=None):
         self._begin('delete_cgsnapshot')
         with self._lock:
             if self._state['cgsnapshots'].pop(snap_dict['id'], None):
-                self._save()
+                self._save('cgsnapshots', snap_dict['id'])
         return None, None

@@ -10,7 +10,6 @@ driver on the deployment's RabbitMQ and a listener in the test consumes
 them.
 """
 
-import json
 import threading
 import uuid
 
@@ -18,6 +17,7 @@ from oslo_config import cfg
 import oslo_messaging as messaging
 import pytest
 
+from manila_lite.share.drivers import fake
 from manila_lite.tests.functional import deployment as deploy
 
 pytestmark = pytest.mark.xdist_group('deferred-ensure')
@@ -118,10 +118,9 @@ def _statuses(admin, ids):
 
 
 def _backend_share_ids(dep, backend):
-    """Ids of the shares the fake backend holds (its JSON state)."""
-    path = dep.config[backend]['fake_state_file']
-    with open(path) as f:
-        return {r['share_id'] for r in json.load(f)['shares'].values()}
+    """Ids of the shares the fake backend holds (snapshot and journal)."""
+    state = fake.read_state(dep.config[backend]['fake_state_file'])
+    return {r['share_id'] for r in state['shares'].values()}
 
 
 def test_user_at_quota_deletes_and_creates_at_once(dep, project):

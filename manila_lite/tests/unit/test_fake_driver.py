@@ -1,6 +1,7 @@
 """The fake driver behaves like a small, controllable storage backend."""
 
 import json
+import os
 import threading
 import time
 import uuid
@@ -265,7 +266,7 @@ def test_state_file_carries_the_backend_across_restarts(tmp_path):
     first.update_access(None, share, [cephx], [], [])
     snap = snapshot_dict(share)
     first.create_snapshot(None, snap)
-    assert json.load(open(path))['shares'][share['id']]['size'] == 4
+    assert fake.read_state(path)['shares'][share['id']]['size'] == 4
 
     again, _ = make_driver(state_file=path)
     assert again.ensure_share(None, share) == exports
@@ -273,6 +274,225 @@ def test_state_file_carries_the_backend_across_restarts(tmp_path):
     assert again.fake_get_access(share['id'])[cephx['id']][
         'access_to'] == 'alice'
     again.create_share_from_snapshot(None, share_dict(size=4), snap)
+
+
+def _tour(drv, conf):
+    """Call every driver method that changes the backend state."""
+    kept, gone = share_dict(size=2), share_dict()
+    drv.create_share(None, kept)
+    drv.create_share(None, gone)
+    drv.create_snapshot(None, snapshot_dict(gone))
+    drv.delete_share(None, gone)
+    reader, writer = rule(access_to='10.0.0.1'), rule('cephx', 'alice')
+    drv.update_access(None, kept, [reader], [reader], [])
+    drv.update_access(None, kept, [reader, writer], [writer], [])
+    drv.extend_share(kept, 5)
+    drv.shrink_share(dict(kept, metadata={'fake_used_gb': '1'}), 4)
+    with pytest.raises(exception.ShareShrinkingPossibleDataLoss):
+        drv.shrink_share(dict(kept, metadata={'fake_used_gb': '3'}), 2)
+    snap, dropped = snapshot_dict(kept), snapshot_dict(kept)
+    drv.create_snapshot(None, snap)
+    drv.create_snapshot(None, dropped)
+    drv.delete_snapshot(None, dropped)
+    drv.snapshot_update_access(None, snap, [rule(level='ro')], [], [])
+    drv.fake_set_used_gb(kept['id'], 2)
+    drv.revert_to_snapshot(None, snap, [], [])
+    clone = share_dict(size=4)
+    drv.create_share_from_snapshot(None, clone, snap)
+    conf.set_override('fake_export_ip', '192.0.2.9', GROUP)
+    drv.ensure_share(None, kept)
+    drv.ensure_shares(None, [clone])
+
+    orphan = share_dict()
+    exports = drv.create_share(None, orphan)
+    orphan_snap = snapshot_dict(orphan)
+    location = drv.create_snapshot(None, orphan_snap)['provider_location']
+    drv.unmanage_snapshot(orphan_snap)
+    drv.manage_existing_snapshot(
+        snapshot_dict(orphan, provider_location=location), {})
+    drv.unmanage(orphan)
+    drv.manage_existing(share_dict(export_locations=[exports[0]['path']]),
+                        {})
+
+    details = drv.setup_server({
+        'server_id': 'srv1', 'network_allocations': [
+            {'ip_address': '198.51.100.7'}, {'ip_address': '198.51.100.8'}]})
+    drv.setup_server({'server_id': 'srv2', 'network_allocations': [
+        {'ip_address': '198.51.100.9'}]})
+    drv.teardown_server({'server_id': 'srv2'})
+    served = share_dict()
+    drv.create_share(None, served, share_server={
+        'id': 'srv1', 'backend_details': details})
+    drv.update_share_server_security_service(
+        None, {'id': 'srv1'}, {}, [], [], {'type': 'ldap', 'id': 'ss1'})
+    drv.update_share_server_network_allocations(
+        None, {}, {'id': 'srv1'}, [], [{'ip_address': '198.51.100.7'}],
+        [served], [], delete=True)
+
+    replica = dict(share_dict(pool='pool1'), replica_state='out_of_sync')
+    replica_snap = {'id': str(uuid.uuid4()),
+                    'share_instance_id': replica['id']}
+    active = dict(kept, replica_state='active')
+    drv.create_replica(None, [active, replica], replica, [reader],
+                       [{'active_replica_snapshot': dict(snap),
+                         'share_replica_snapshot': replica_snap}])
+    drv.promote_replica(None, [active, replica], replica, [writer])
+    drv.update_replica_state(None, [], active, [reader], [])
+    second = dict(share_dict(pool='pool1'), replica_state='in_sync')
+    second_snap = {'id': str(uuid.uuid4()),
+                   'share_instance_id': second['id']}
+    drv.create_replica(None, [active, second], second, [], [
+        {'active_replica_snapshot': dict(snap),
+         'share_replica_snapshot': second_snap}])
+    drv.delete_replica(None, [], [second_snap], second)
+    replicated = {'id': str(uuid.uuid4()), 'share_instance_id': kept['id']}
+    drv.create_replicated_snapshot(None, [], [replicated])
+    drv.delete_replicated_snapshot(None, [], [replicated])
+    drv.update_replicated_snapshot(None, [], kept, [], dict(
+        replicated, status='creating'))
+    with pytest.raises(exception.SnapshotResourceNotFound):
+        drv.update_replicated_snapshot(None, [], kept, [], dict(
+            replicated, status='deleting'))
+
+    moved = share_dict(size=3)
+    drv.create_share(None, moved)
+    drv.create_snapshot(None, snapshot_dict(moved))
+    target = share_dict(size=3, pool='pool1')
+    drv.migration_start(None, moved, target)
+    drv.migration_continue(None, moved, target)
+    drv.migration_complete(None, moved, target)
+    pending, cancelled = share_dict(pool='pool1'), share_dict(pool='pool1')
+    drv.migration_start(None, clone, pending)
+    drv.migration_continue(None, clone, pending)
+    drv.migration_start(None, kept, cancelled)
+    drv.migration_cancel(None, kept, cancelled)
+
+    drv.create_consistency_group(None, {'id': 'cg1'})
+    drv.create_consistency_group(None, {'id': 'cg-gone'})
+    drv.delete_consistency_group(None, {'id': 'cg-gone'})
+    drv.create_cgsnapshot(None, {'id': 'cgs1', 'cgsnapshot_members': [
+        {'id': 'm1', 'share_instance_id': kept['id']}]})
+    drv.create_cgsnapshot(None, {'id': 'cgs-gone'})
+    drv.delete_cgsnapshot(None, {'id': 'cgs-gone'})
+    drv.create_consistency_group_from_cgsnapshot(None, {
+        'id': 'cg2', 'shares': [share_dict(
+            source_cgsnapshot_member_id='m1')]}, {'id': 'cgs1'})
+    return kept, gone, snap, dropped, reader, writer
+
+
+class _Replayed:
+    """A driver whose journal is replayed after every call and compared
+    with the state it holds, so a change it does not journal shows up
+    at once rather than being masked by a later write of the same entry.
+    """
+
+    def __init__(self, drv, path):
+        self._drv, self._path = drv, path
+
+    def __getattr__(self, name):
+        method = getattr(self._drv, name)
+
+        def checked(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            finally:
+                assert fake.read_state(self._path) == self._drv._state, name
+        return checked
+
+
+def test_a_restart_finds_every_change_the_journal_recorded(tmp_path):
+    path = str(tmp_path / 'fake.json')
+    first, conf = make_driver(state_file=path, fake_replication_type='dr')
+    kept, gone, snap, dropped, reader, writer = _tour(
+        _Replayed(first, path), conf)
+    # Everything after the start-up compaction is in the journal only,
+    # and nothing was missed: its replay is what the driver holds.
+    assert json.load(open(path))['shares'] == {}
+    assert fake.read_state(path) == first._state
+
+    again, _ = make_driver(state_file=path)
+    assert again._state == first._state
+    assert again.fake_get_share(gone['id']) is None
+    # Size from the shrink, used space from the snapshot reverted to.
+    record = again.fake_get_share(kept['id'])
+    assert (record['size'], record['used_gb']) == (4, 3)
+    assert set(again.fake_get_access(kept['id'])) == {reader['id']}
+    again.create_share_from_snapshot(None, share_dict(size=4), snap)
+    with pytest.raises(exception.SnapshotResourceNotFound):
+        again.create_share_from_snapshot(None, share_dict(size=4), dropped)
+    assert again.fake_get_server('srv1')['security_service_ldap'] == 'ss1'
+    assert again.fake_get_server('srv2') is None
+    assert set(again._state['consistency_groups']) == {'cg1', 'cg2'}
+    assert len(again._state['migrations']) == 1
+
+
+def test_a_cut_short_last_journal_line_is_ignored(tmp_path):
+    path = str(tmp_path / 'fake.json')
+    first, _ = make_driver(state_file=path)
+    kept, cut = share_dict(), share_dict()
+    first.create_share(None, kept)
+    first.create_share(None, cut)
+    journal = path + '.journal'
+    with open(journal) as f:
+        lines = f.readlines()
+    with open(journal, 'w') as f:
+        f.write(lines[0] + lines[1][:len(lines[1]) // 2])
+
+    again, _ = make_driver(state_file=path)
+    assert again.fake_get_share(kept['id']) is not None
+    assert again.fake_get_share(cut['id']) is None
+    # The start folded the journal into the snapshot and emptied it.
+    assert kept['id'] in json.load(open(path))['shares']
+    assert open(journal).read() == ''
+
+
+def test_a_damaged_journal_line_before_the_last_is_an_error(tmp_path):
+    path = str(tmp_path / 'fake.json')
+    first, _ = make_driver(state_file=path)
+    first.create_share(None, share_dict())
+    first.create_share(None, share_dict())
+    journal = path + '.journal'
+    with open(journal) as f:
+        lines = f.readlines()
+    with open(journal, 'w') as f:
+        f.write(lines[0][:10] + '\n' + lines[1])
+    with pytest.raises(exception.ShareBackendException, match='line 1 of 2'):
+        make_driver(state_file=path)
+
+
+def test_the_journal_is_folded_into_the_snapshot_as_it_grows(tmp_path):
+    path = str(tmp_path / 'fake.json')
+    drv, _ = make_driver(state_file=path)
+    kept = share_dict()
+    drv.create_share(None, kept)
+    for _ in range(fake._JOURNAL_MIN_LINES * 3):
+        drv.fake_set_used_gb(kept['id'], 0)
+        assert drv._journal_lines <= fake._JOURNAL_MIN_LINES
+    with open(path + '.journal') as f:
+        assert len(f.readlines()) <= fake._JOURNAL_MIN_LINES
+    drv.fake_set_used_gb(kept['id'], 1)
+    again, _ = make_driver(state_file=path)
+    assert again.fake_get_share(kept['id'])['used_gb'] == 1
+
+
+def test_an_operation_appends_to_the_journal_and_leaves_the_snapshot(
+        tmp_path):
+    """A create or delete costs one journal line, however many shares
+    the snapshot holds."""
+    path = str(tmp_path / 'fake.json')
+    drv, _ = make_driver(state_file=path, fake_pool_capacity_gb=1000)
+    for _ in range(200):
+        drv.create_share(None, share_dict())
+    drv, _ = make_driver(state_file=path, fake_pool_capacity_gb=1000)
+    before = os.stat(path)
+    share = share_dict()
+    drv.create_share(None, share)
+    drv.delete_share(None, share)
+    after = os.stat(path)
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
+        before.st_ino, before.st_mtime_ns, before.st_size)
+    with open(path + '.journal') as f:
+        assert len(f.readlines()) == 2
 
 
 def test_without_state_file_a_restart_starts_empty():

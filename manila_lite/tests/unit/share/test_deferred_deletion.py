@@ -44,8 +44,9 @@ def deferred():
     yield
     CONF.clear_override('deferred_deletion')
     CONF.clear_override('deferred_delete_retry_delay')
-    CONF.clear_override('fake_fail_operations', group='unitfake')
     CONF.clear_override('share_batch_size')
+    if 'unitfake' in CONF:   # registered by the first manager made
+        CONF.clear_override('fake_fail_operations', group='unitfake')
 
 
 def _usage(ctx, resource='gigabytes'):
