@@ -1,7 +1,6 @@
 """Queries on share types, their extra specs and project access."""
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from sqlalchemy import exc as sa_exc
 from oslo_db import exception as db_exc
 
@@ -40,46 +39,75 @@ def _accessible(query, context):
             models.ShareTypeProject.project_id == context.project_id)))
 
 
-def _one_with_specs(session, query):
-    """The first type ``query`` finds, its extra specs joined in: every
-    share create reads one, and their selectin load is a statement
-    more."""
-    return session.scalars(query.options(
-        orm.joinedload(ShareType.extra_specs))).unique().first()
+_TYPE = ShareType.__table__
+_SPEC = models.ShareTypeExtraSpec.__table__
+_PROJECT = models.ShareTypeProject.__table__
+
+
+def _lookup(match):
+    """{check_access: statement} finding types by ``match`` with their
+    extra specs outer-joined, one row per spec. Built once, with bound
+    parameters: every share create runs one, and building an ORM query
+    with its access subquery and loading it cost more than the read."""
+    query = (sa.select(_TYPE, _SPEC.c.key.label('spec_key'),
+                       _SPEC.c.value.label('spec_value'))
+             .select_from(_TYPE.outerjoin(
+                 _SPEC, _SPEC.c.share_type_id == _TYPE.c.id))
+             .where(match)
+             .order_by(_TYPE.c.id, _SPEC.c.id))
+    accessible = query.where(sa.or_(
+        _TYPE.c.is_public.is_(True),
+        sa.exists().where(_PROJECT.c.share_type_id == _TYPE.c.id,
+                          _PROJECT.c.project_id == sa.bindparam('project'))))
+    return {False: query, True: accessible}
+
+
+_BY_ID = _lookup(_TYPE.c.id == sa.bindparam('key'))
+_BY_NAME = _lookup(_TYPE.c.name == sa.bindparam('key'))
+_BY_NAME_OR_ID = _lookup(sa.or_(_TYPE.c.id == sa.bindparam('key'),
+                                _TYPE.c.name == sa.bindparam('key')))
+_TYPE_COLUMNS = tuple(c.key for c in _TYPE.c)
+
+
+def _find(context, statements, key, check_access):
+    """Types found, as ShareType objects with their extra specs, not
+    tracked by any session (nothing is lazily loaded from them)."""
+    check = check_access and not context.is_admin
+    with db_api.reader.using(context) as session:
+        rows = session.connection().execute(
+            statements[check], {'key': key, 'project': context.project_id}
+        ).all()
+    found = {}
+    for row in rows:
+        share_type = found.get(row.id)
+        if share_type is None:
+            share_type = found[row.id] = ShareType(
+                **{name: getattr(row, name) for name in _TYPE_COLUMNS})
+            share_type.extra_specs = []
+        if row.spec_key is not None:
+            share_type.extra_specs.append(models.ShareTypeExtraSpec(
+                key=row.spec_key, value=row.spec_value))
+    return list(found.values())
 
 
 def get(context, type_id, check_access=True):
-    with db_api.reader.using(context) as session:
-        query = sa.select(ShareType).where(ShareType.id == type_id)
-        if check_access:
-            query = _accessible(query, context)
-        share_type = _one_with_specs(session, query)
-        if share_type is None:
-            raise exception.ShareTypeNotFound(share_type_id=type_id)
-        return share_type
+    found = _find(context, _BY_ID, type_id, check_access)
+    if not found:
+        raise exception.ShareTypeNotFound(share_type_id=type_id)
+    return found[0]
 
 
 def get_by_name(context, name, check_access=True):
-    with db_api.reader.using(context) as session:
-        query = sa.select(ShareType).where(ShareType.name == name)
-        if check_access:
-            query = _accessible(query, context)
-        share_type = _one_with_specs(session, query)
-        if share_type is None:
-            raise exception.ShareTypeNotFoundByName(share_type_name=name)
-        return share_type
+    found = _find(context, _BY_NAME, name, check_access)
+    if not found:
+        raise exception.ShareTypeNotFoundByName(share_type_name=name)
+    return found[0]
 
 
 def get_by_name_or_id(context, name_or_id, check_access=True):
     """The type with that id, else the one with that name: one read for
     both (names are unique)."""
-    with db_api.reader.using(context) as session:
-        query = sa.select(ShareType).where(sa.or_(
-            ShareType.id == name_or_id, ShareType.name == name_or_id))
-        if check_access:
-            query = _accessible(query, context)
-        found = session.scalars(query.options(
-            orm.joinedload(ShareType.extra_specs))).unique().all()
+    found = _find(context, _BY_NAME_OR_ID, name_or_id, check_access)
     for share_type in found:
         if share_type.id == name_or_id:
             return share_type

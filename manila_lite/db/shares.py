@@ -461,7 +461,8 @@ def instance_get(context, instance_id):
             sa.select(Instance).where(Instance.id == instance_id)
             .options(orm.joinedload(Instance.share)
                      .joinedload(Share.share_metadata),
-                     orm.joinedload(Instance.export_locations))
+                     orm.joinedload(Instance.export_locations)
+                     .lazyload(models.ExportLocation.el_metadata))
         ).unique().first()
         if instance is None:
             raise exception.ShareInstanceNotFound(

@@ -16,7 +16,7 @@ from manila_lite.tests.unit.share.conftest import PROJECT
 # statement: the instance with its share, metadata and export locations
 # joined in.
 CREATE = (2, 4)
-DELETE = (2, 6)
+DELETE = (2, 5)
 
 
 def test_create_and_delete_one_read_and_one_write_each(
