@@ -12,6 +12,11 @@ from manila_lite.db import quotas
 
 Share = models.Share
 Instance = models.ShareInstance
+# Tables for the writes of every create and delete: Core statements on
+# them skip the ORM's bulk-update bookkeeping, which costs more than the
+# statement (no session here holds these rows to keep up to date).
+_INSTANCES = Instance.__table__
+_LOCATIONS = models.ExportLocation.__table__
 
 # API sort keys -> columns; keys on the instance sort through the join.
 SORT_KEYS = {
@@ -97,18 +102,32 @@ def type_names(shares):
             if s.share_type_name is not None}
 
 
+def _get_query(with_export_locations, visible_only):
+    eager = orm.contains_eager(Share.instance)
+    if not with_export_locations:
+        eager = eager.lazyload(Instance.export_locations)
+    # Metadata joined in: a statement fewer than its selectin load.
+    query = sa.select(Share).join(Share.instance) \
+        .options(eager, orm.joinedload(Share.share_metadata)) \
+        .where(Share.id == sa.bindparam('share_id'))
+    if visible_only:
+        query = query.where(sa.or_(
+            Share.project_id == sa.bindparam('project_id'),
+            Share.is_public.is_(True)))
+    return query
+
+
+# (with export locations, visible only) -> the statement, built once.
+_GET = {(locations, visible): _get_query(locations, visible)
+        for locations in (True, False) for visible in (True, False)}
+
+
 def _get(context, share_id, with_export_locations):
     with db_api.reader.using(context) as session:
-        eager = orm.contains_eager(Share.instance)
-        if not with_export_locations:
-            eager = eager.lazyload(Instance.export_locations)
-        # Metadata joined in: a statement fewer than its selectin load.
-        query = sa.select(Share).join(Share.instance) \
-            .options(eager, orm.joinedload(Share.share_metadata)) \
-            .where(Share.id == share_id)
-        if not context.is_admin:
-            query = _visible(query, context)
-        share = session.scalars(query).unique().first()
+        query = _GET[bool(with_export_locations), not context.is_admin]
+        share = session.scalars(query, {
+            'share_id': share_id, 'project_id': context.project_id}
+        ).unique().first()
         if share is None:
             raise exception.ShareNotFound(share_id=share_id)
         return share
@@ -346,8 +365,9 @@ def transition(context, instance_id, target, values=None, sources=None):
     values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
     with db_api.writer.using(context) as session:
         result = session.execute(
-            sa.update(Instance)
-            .where(Instance.id == instance_id, Instance.status.in_(sources))
+            sa.update(_INSTANCES)
+            .where(_INSTANCES.c.id == instance_id,
+                   _INSTANCES.c.status.in_(sources))
             .values(**values))
         return result.rowcount == 1
 
@@ -367,9 +387,9 @@ def finish_create(context, instance_id, export_locations, values=None):
                   progress='100%')
     with db_api.writer.using(context) as session:
         updated = session.execute(
-            sa.update(Instance)
-            .where(Instance.id == instance_id,
-                   Instance.status == states.CREATING)
+            sa.update(_INSTANCES)
+            .where(_INSTANCES.c.id == instance_id,
+                   _INSTANCES.c.status == states.CREATING)
             .values(status=states.AVAILABLE, updated_at=timeutils.utcnow(),
                     **values)).rowcount
         if updated:
@@ -380,18 +400,18 @@ def finish_create(context, instance_id, export_locations, values=None):
 def _replace_export_locations(session, instance_id, export_locations):
     # Delete only what exists: a DELETE matching nothing still takes gap
     # locks on InnoDB, and concurrent first creates then deadlock.
-    stale = session.scalars(sa.select(models.ExportLocation.id).where(
-        models.ExportLocation.share_instance_id == instance_id)).all()
+    stale = session.scalars(sa.select(_LOCATIONS.c.id).where(
+        _LOCATIONS.c.share_instance_id == instance_id)).all()
     if stale:
-        session.execute(sa.delete(models.ExportLocation).where(
-            models.ExportLocation.id.in_(stale)))
+        session.execute(sa.delete(_LOCATIONS).where(
+            _LOCATIONS.c.id.in_(stale)))
     rows = [dict(share_instance_id=instance_id, path=loc['path'],
                  is_admin_only=bool(loc.get('is_admin_only', False)),
                  preferred=bool(loc.get('preferred', False)),
                  uuid=models._uuid(), created_at=timeutils.utcnow())
             for loc in export_locations]
     if rows:
-        session.execute(sa.insert(models.ExportLocation), rows)
+        session.execute(sa.insert(_LOCATIONS), rows)
 
 
 @db_api.retry_on_deadlock
@@ -420,8 +440,8 @@ def _destroy(session, share_id):
         quotas.consume(session, share.project_id, share.user_id,
                        share.share_type_id,
                        quota_deltas(share.size, sign=-1))
-    session.execute(sa.delete(Share).where(Share.id == share_id)
-                    .execution_options(synchronize_session=False))
+    session.execute(sa.delete(Share.__table__)
+                    .where(Share.__table__.c.id == share_id))
     return True
 
 
@@ -446,10 +466,21 @@ def start_delete(context, share_id, instance_id, target, sources=None,
         if destroy:
             return 0, _destroy(session, share_id)
         return 0, session.execute(
-            sa.update(Instance)
-            .where(Instance.id == instance_id, Instance.status.in_(sources))
+            sa.update(_INSTANCES)
+            .where(_INSTANCES.c.id == instance_id,
+                   _INSTANCES.c.status.in_(sources))
             .values(status=target, updated_at=timeutils.utcnow())
         ).rowcount == 1
+
+
+# Built once, with a bound parameter: building the query and its
+# loader options, and their cache key, cost as much as loading the row.
+_INSTANCE_GET = (
+    sa.select(Instance).where(Instance.id == sa.bindparam('instance_id'))
+    .options(orm.joinedload(Instance.share)
+             .joinedload(Share.share_metadata),
+             orm.joinedload(Instance.export_locations)
+             .lazyload(models.ExportLocation.el_metadata)))
 
 
 def instance_get(context, instance_id):
@@ -458,12 +489,7 @@ def instance_get(context, instance_id):
     operation, and each selectin load would be a statement more."""
     with db_api.reader.using(context) as session:
         instance = session.scalars(
-            sa.select(Instance).where(Instance.id == instance_id)
-            .options(orm.joinedload(Instance.share)
-                     .joinedload(Share.share_metadata),
-                     orm.joinedload(Instance.export_locations)
-                     .lazyload(models.ExportLocation.el_metadata))
-        ).unique().first()
+            _INSTANCE_GET, {'instance_id': instance_id}).unique().first()
         if instance is None:
             raise exception.ShareInstanceNotFound(
                 share_instance_id=instance_id)
@@ -506,13 +532,12 @@ def claim_host(context, instance_id, host, availability_zone):
     """
     with db_api.writer.using(context) as session:
         return session.execute(
-            sa.update(Instance)
-            .where(Instance.id == instance_id, Instance.host.is_(None))
+            sa.update(_INSTANCES)
+            .where(_INSTANCES.c.id == instance_id,
+                   _INSTANCES.c.host.is_(None))
             .values(host=host, scheduled_at=timeutils.utcnow(),
                     availability_zone=sa.func.coalesce(
-                        Instance.availability_zone, availability_zone))
-            # A session of its own holds no instance to bring up to date.
-            .execution_options(synchronize_session=False)
+                        _INSTANCES.c.availability_zone, availability_zone))
         ).rowcount == 1
 
 
