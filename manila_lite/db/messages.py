@@ -16,11 +16,19 @@ MESSAGE_TTL = datetime.timedelta(days=30)
 def create(context, project_id, resource_type, resource_id, action_id,
            detail_id, level='ERROR'):
     with db_api.writer.using(context) as session:
-        session.add(Message(
-            project_id=project_id, request_id=context.request_id,
-            resource_type=resource_type, resource_id=resource_id,
-            action_id=action_id, detail_id=detail_id, message_level=level,
-            expires_at=timeutils.utcnow() + MESSAGE_TTL))
+        add_in(session, context, project_id, resource_type, resource_id,
+               action_id, detail_id, level)
+
+
+def add_in(session, context, project_id, resource_type, resource_id,
+           action_id, detail_id, level='ERROR'):
+    """create() in the caller's transaction: the message appears with the
+    status change it explains, never after it."""
+    session.add(Message(
+        project_id=project_id, request_id=context.request_id,
+        resource_type=resource_type, resource_id=resource_id,
+        action_id=action_id, detail_id=detail_id, message_level=level,
+        expires_at=timeutils.utcnow() + MESSAGE_TTL))
 
 
 def get(context, message_id):

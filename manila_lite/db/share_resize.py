@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.db import api as db_api
+from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import quotas
 
@@ -94,11 +95,14 @@ def finish(context, instance_id, source, new_size, reservations):
 
 
 @db_api.retry_on_deadlock
-def fail(context, instance_id, source, target, reservations):
+def fail(context, instance_id, source, target, reservations,
+         message=None):
     """Record a resize that did not happen; its reservation goes back.
 
     The reservation is given back even when the instance already left
-    ``source``: the operation is over either way.
+    ``source``: the operation is over either way. ``message``: (project
+    id, share id, action id, detail id) of a user message recorded with
+    the move, when the instance moved.
     """
     with db_api.writer.using(context) as session:
         moved = session.execute(
@@ -106,6 +110,10 @@ def fail(context, instance_id, source, target, reservations):
             .where(Instance.id == instance_id, Instance.status == source)
             .values(status=target, updated_at=timeutils.utcnow())).rowcount
         quotas.rollback_in(session, reservations)
+        if moved and message:
+            project_id, share_id, action_id, detail_id = message
+            message_db.add_in(session, context, project_id, 'SHARE',
+                              share_id, action_id, detail_id)
         return bool(moved)
 
 

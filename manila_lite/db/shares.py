@@ -7,6 +7,7 @@ from sqlalchemy import orm
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.db import api as db_api
+from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import quotas
 
@@ -354,22 +355,29 @@ def update(context, share_id, values):
 
 
 @db_api.retry_on_deadlock
-def transition(context, instance_id, target, values=None, sources=None):
+def transition(context, instance_id, target, values=None, sources=None,
+               message=None):
     """Move an instance to ``target`` if its status allows it, atomically.
 
     ``sources`` defaults to every status the state table allows ``target``
     from. Returns False when the instance is gone or in another status.
+    ``message``: (project id, share id, action id, detail id) of a user
+    message recorded with the move, in its transaction.
     """
     if sources is None:
         sources = states.sources(states.SHARE_INSTANCE, target)
     values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
     with db_api.writer.using(context) as session:
-        result = session.execute(
+        moved = session.execute(
             sa.update(_INSTANCES)
             .where(_INSTANCES.c.id == instance_id,
                    _INSTANCES.c.status.in_(sources))
-            .values(**values))
-        return result.rowcount == 1
+            .values(**values)).rowcount == 1
+        if moved and message:
+            project_id, share_id, action_id, detail_id = message
+            message_db.add_in(session, context, project_id, 'SHARE',
+                              share_id, action_id, detail_id)
+        return moved
 
 
 @db_api.retry_on_deadlock

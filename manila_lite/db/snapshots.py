@@ -13,6 +13,7 @@ from sqlalchemy import orm
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.db import api as db_api
+from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import project_scope
 from manila_lite.db import quotas
@@ -32,6 +33,9 @@ SORT_KEYS = {
     'created_at': Snapshot.created_at, 'updated_at': Snapshot.updated_at,
     'status': Instance.status, 'progress': Instance.progress,
 }
+
+# The resource type of user messages about snapshots.
+MESSAGE_RESOURCE = 'SHARE_SNAPSHOT'
 
 
 def quota_deltas(size, sign=1):
@@ -180,22 +184,30 @@ def update(context, snapshot_id, values):
         return snapshot
 
 
-def transition(context, snapshot_id, target, values=None, sources=None):
+def transition(context, snapshot_id, target, values=None, sources=None,
+               message=None):
     """Move a snapshot's instance to ``target`` if its status allows it.
 
     ``sources`` defaults to the statuses the SNAPSHOT table allows
     ``target`` from. Returns False when the snapshot is gone or in another
-    status.
+    status. ``message``: (project id, action id, detail id) of a user
+    message about the snapshot, recorded with the move.
     """
     if sources is None:
         sources = states.sources(states.SNAPSHOT, target)
     values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
     with db_api.writer.using(context) as session:
-        return session.execute(
+        moved = session.execute(
             sa.update(Instance)
             .where(Instance.snapshot_id == snapshot_id,
                    Instance.status.in_(sources))
             .values(**values)).rowcount == 1
+        if moved and message:
+            project_id, action_id, detail_id = message
+            message_db.add_in(session, context, project_id,
+                              MESSAGE_RESOURCE, snapshot_id, action_id,
+                              detail_id)
+        return moved
 
 
 def set_status(context, snapshot_id, status):

@@ -136,11 +136,12 @@ class SchedulerManager:
                 return
             LOG.warning('No valid host for share instance %s: %s',
                         share_instance_id, err)
-            if share_db.transition(context, share_instance_id, states.ERROR,
-                                   sources=[states.CREATING]):
-                messages.record(
-                    context, spec['project_id'], 'SHARE', spec['share_id'],
-                    messages.ACTION_ALLOCATE_HOST, messages.NO_VALID_HOST)
+            share_db.transition(
+                context, share_instance_id, states.ERROR,
+                sources=[states.CREATING],
+                message=(spec['project_id'], spec['share_id'],
+                         messages.ACTION_ALLOCATE_HOST,
+                         messages.NO_VALID_HOST))
             return
         if not share_db.claim_host(context, share_instance_id, pool.name,
                                    pool.availability_zone):
@@ -190,11 +191,11 @@ class SchedulerManager:
         except exception.NoValidHost as err:
             LOG.warning('Cannot extend share instance %s: %s',
                         share_instance_id, err)
-            if resize_db.fail(context, share_instance_id, states.EXTENDING,
-                              states.AVAILABLE, reservations):
-                messages.record(
-                    context, spec['project_id'], 'SHARE', spec['share_id'],
-                    messages.ACTION_EXTEND, messages.NO_VALID_HOST)
+            resize_db.fail(context, share_instance_id, states.EXTENDING,
+                           states.AVAILABLE, reservations,
+                           message=(spec['project_id'], spec['share_id'],
+                                    messages.ACTION_EXTEND,
+                                    messages.NO_VALID_HOST))
             return
         self.share_rpc.extend_share(context, instance.host,
                                     share_instance_id, new_size,

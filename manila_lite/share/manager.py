@@ -184,13 +184,13 @@ class ShareManager(access_manager.AccessManagerMixin,
         except Exception as err:
             LOG.error('Driver failed to create share instance %s: %s',
                       share_instance_id, err)
-            if share_db.transition(context, share_instance_id, states.ERROR,
-                                   sources=[states.CREATING]):
-                messages.record(context, share.project_id, 'SHARE',
-                                share.id, messages.ACTION_CREATE,
-                                messages.DRIVER_FAILED_CREATING_FROM_SNAP
-                                if share.snapshot_id
-                                else messages.DRIVER_FAILED_CREATING)
+            share_db.transition(
+                context, share_instance_id, states.ERROR,
+                sources=[states.CREATING],
+                message=(share.project_id, share.id, messages.ACTION_CREATE,
+                         messages.DRIVER_FAILED_CREATING_FROM_SNAP
+                         if share.snapshot_id
+                         else messages.DRIVER_FAILED_CREATING))
             return
         if share_db.finish_create(context, share_instance_id,
                                   normalize_export_locations(locations)):

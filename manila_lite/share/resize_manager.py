@@ -116,10 +116,10 @@ class ResizeManagerMixin:
             target, detail = _failure(status, err)
             LOG.error('Share %s was not resized to %s GiB (%s, now %s): %s',
                       share.id, new_size, status, target, err)
-            if resize_db.fail(context, instance.id, status, target,
-                              reservations):
-                messages.record(context, share.project_id, 'SHARE',
-                                share.id, _ACTIONS[status], detail)
+            resize_db.fail(context, instance.id, status, target,
+                           reservations,
+                           message=(share.project_id, share.id,
+                                    _ACTIONS[status], detail))
             return
         if resize_db.finish(context, instance.id, status, new_size,
                             reservations):

@@ -140,11 +140,10 @@ class ServerManagerMixin:
         except Exception as err:
             LOG.error('No share server for share instance %s: %s',
                       instance.id, err)
-            if share_db.transition(context, instance.id, states.ERROR,
-                                   sources=[states.CREATING]):
-                messages.record(context, share.project_id, 'SHARE',
-                                share.id, messages.ACTION_CREATE,
-                                messages.SHARE_SERVER_SETUP_FAILED)
+            share_db.transition(
+                context, instance.id, states.ERROR, sources=[states.CREATING],
+                message=(share.project_id, share.id, messages.ACTION_CREATE,
+                         messages.SHARE_SERVER_SETUP_FAILED))
             return None
         return server_dict(server)
 

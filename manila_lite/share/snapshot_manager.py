@@ -16,7 +16,6 @@ from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 
 LOG = logging.getLogger(__name__)
-SNAPSHOT_RESOURCE = 'SHARE_SNAPSHOT'
 # What a restarted share manager resumes, and how.
 _RESUMED = {
     states.CREATING: 'create_snapshot',
@@ -99,12 +98,10 @@ class SnapshotManagerMixin:
         except Exception as err:
             LOG.error('Driver failed to create snapshot %s: %s',
                       snapshot_id, err)
-            if snapshot_db.transition(context, snapshot_id, states.ERROR,
-                                      sources=[states.CREATING]):
-                messages.record(context, snapshot.project_id,
-                                SNAPSHOT_RESOURCE, snapshot_id,
-                                messages.ACTION_CREATE,
-                                messages.UNKNOWN_ERROR)
+            snapshot_db.transition(
+                context, snapshot_id, states.ERROR, sources=[states.CREATING],
+                message=(snapshot.project_id, messages.ACTION_CREATE,
+                         messages.UNKNOWN_ERROR))
             return
         values = {'progress': '100%'}
         if update.get('provider_location'):
@@ -123,13 +120,11 @@ class SnapshotManagerMixin:
             if not force:
                 LOG.error('Driver failed to delete snapshot %s: %s',
                           snapshot_id, err)
-                if snapshot_db.transition(context, snapshot_id,
-                                          states.ERROR_DELETING,
-                                          sources=[states.DELETING]):
-                    messages.record(context, snapshot.project_id,
-                                    SNAPSHOT_RESOURCE, snapshot_id,
-                                    messages.ACTION_DELETE,
-                                    messages.UNKNOWN_ERROR)
+                snapshot_db.transition(
+                    context, snapshot_id, states.ERROR_DELETING,
+                    sources=[states.DELETING],
+                    message=(snapshot.project_id, messages.ACTION_DELETE,
+                             messages.UNKNOWN_ERROR))
                 return
             LOG.warning('Driver failed to delete snapshot %s; removing it '
                         'anyway (force): %s', snapshot_id, err)
