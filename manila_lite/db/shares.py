@@ -174,9 +174,14 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
         if with_count:
             count = session.scalar(
                 sa.select(sa.func.count()).select_from(query.subquery()))
+        # Ties broken by id in the last key's direction: the index on
+        # (project_id, created_at) holds the id too, so the default
+        # newest-first page is read from it in order, not sorted.
         query = query.order_by(*[
             (SORT_KEYS[k].desc() if d == 'desc' else SORT_KEYS[k].asc())
-            for k, d in zip(sort_keys, sort_dirs)] + [Share.id.asc()])
+            for k, d in zip(sort_keys, sort_dirs)] + [
+            Share.id.desc() if _tie_direction(sort_dirs) == 'desc'
+            else Share.id.asc()])
         if marker is not None:
             query = _after_marker(session, query, marker, sort_keys,
                                   sort_dirs)
@@ -261,6 +266,10 @@ def _add_export_locations(conn, shares):
             by_instance[instance_id].append(_Location(path))
 
 
+def _tie_direction(sort_dirs):
+    return sort_dirs[-1] if sort_dirs else 'asc'
+
+
 def _after_marker(session, query, marker, sort_keys, sort_dirs):
     """Keyset pagination: rows sorting strictly after the marker share."""
     marker_row = session.execute(
@@ -269,7 +278,7 @@ def _after_marker(session, query, marker, sort_keys, sort_dirs):
     if marker_row is None:
         raise exception.InvalidInput(reason='marker [%s] not found' % marker)
     columns = [SORT_KEYS[k] for k in sort_keys] + [Share.id]
-    dirs = list(sort_dirs) + ['asc']
+    dirs = list(sort_dirs) + [_tie_direction(sort_dirs)]
     clauses = []
     for i, (column, direction) in enumerate(zip(columns, dirs)):
         equal = [columns[j] == marker_row[j] for j in range(i)]
