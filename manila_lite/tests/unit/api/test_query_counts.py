@@ -145,12 +145,12 @@ def counted_here(engine):
 # joined in, then writes the share, its instance, its metadata and the
 # quota charge in one transaction, reading the project's limits once
 # there; the response is built from what was written. A show reads the
-# share with its instance and type name, then its metadata; export
-# locations are not in its view and not read. A detail list reads rows,
+# share with its instance, type name and metadata in one statement;
+# export locations are not in its view and not read. A detail list reads rows,
 # then all their metadata at once. A delete
 # reads the share with its metadata joined in, then counts snapshots and
 # moves it to deleting in one transaction.
-LIFECYCLE = {'create': (2, 7), 'show': (1, 2), 'delete': (2, 3),
+LIFECYCLE = {'create': (2, 7), 'show': (1, 1), 'delete': (2, 3),
              'detail': (1, 2)}
 
 

@@ -260,3 +260,22 @@ def test_export_locations_on_share_before_2_9(api, share_type, admin_ctx):
     old = api.get('/shares/%s' % share_id, version='2.8').json['share']
     assert old['export_location'] == '10.9.9.9:/x'
     assert old['export_locations'] == ['10.9.9.9:/x']
+
+
+def test_show_has_every_metadata_item_and_respects_visibility(
+        api, share_type):
+    """Show reads the share and its metadata in one statement: each item
+    is there once, and only shares the caller may see are found."""
+    metadata = {'a': '1', 'b': '2', 'c': '3'}
+    private = _create(api, metadata=metadata).json['share']
+    public = _create(api, is_public=True).json['share']
+    shown = api.get('/shares/%s' % private['id'], version='2.64').json
+    assert shown['share']['metadata'] == metadata
+    assert shown['share']['share_type_name'] == 'default'
+    # A member of another project sees the public share (no metadata),
+    # and not the private one.
+    other = api.get('/shares/%s' % public['id'], version='2.64',
+                    role='member').json['share']
+    assert (other['id'], other['metadata']) == (public['id'], {})
+    api.get('/shares/%s' % private['id'], version='2.64', role='member',
+            status=404)
