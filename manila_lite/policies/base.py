@@ -29,6 +29,11 @@ These names are stable: rules of other resources rely on them.
 
 from oslo_policy import policy
 
+from manila_lite.policies import plugin_checks
+
+# Before the first rule below is parsed.
+plugin_checks.install()
+
 ADMIN = 'rule:context_is_admin'
 PROJECT_MEMBER = 'rule:project_member'
 PROJECT_READER = 'rule:project_reader'

@@ -287,3 +287,23 @@ def test_request_is_logged_with_its_request_id(api):
     assert any('GET /v2/shares?limit=5 status: 200' in message and
                logged_id == request_id
                for message, logged_id in handler.seen), handler.seen
+
+
+def test_plugin_rule_checks_load_only_when_a_rule_uses_one():
+    """The http: and https: checks stay unimported (with requests) until
+    a rule names them, and then work as oslo.policy's own."""
+    from oslo_policy import _external
+    from oslo_policy import _parser
+
+    from manila_lite.policies import plugin_checks
+
+    checks = plugin_checks._PluginChecks()
+    assert 'role' not in checks and 'rule' not in checks
+    assert 'http' in checks and 'https' in checks
+    assert not dict(checks), 'nothing imported by asking'
+    assert checks['https'] is _external.HttpsCheck
+    assert dict(checks) == {'https': _external.HttpsCheck}
+    # The map oslo.policy uses in this process is ours.
+    parsed = _parser.parse_rule('http:http://127.0.0.1/allow')
+    assert isinstance(parsed, _external.HttpCheck)
+    assert type(_parser.parse_rule('role:admin')).__name__ == 'RoleCheck'
