@@ -16,6 +16,8 @@ LOG = logging.getLogger(__name__)
 _logging_registered = False
 # mallopt() parameter of glibc's malloc.h.
 _M_ARENA_MAX = -8
+# manila-lite-api's command line, for its gunicorn workers (JSON).
+API_ARGS_ENV = 'MANILA_LITE_API_ARGS'
 
 
 def limit_malloc_arenas(arenas=2):
