@@ -486,8 +486,9 @@ class Split(Managed):
                 err))
         self.deployment.config['database']['connection'] = self.db_url
         self.deployment.write_config()
-        self.description['database'] = sa.engine.make_url(
-            self.db_url).get_backend_name()
+        url = sa.engine.make_url(self.db_url)
+        self.description.update(database=url.get_backend_name(),
+                                database_driver=url.get_driver_name())
         try:
             self.deployment.manage('db', 'sync')
         except RuntimeError as err:
@@ -506,6 +507,16 @@ class Split(Managed):
 
 
 # -- setting up the service for the run --------------------------------------
+
+def default_db_server():
+    """The local MariaDB through mysqlclient, the driver README
+    recommends, when it is installed; else through PyMySQL."""
+    try:
+        import MySQLdb  # noqa: F401
+    except ImportError:
+        return 'mysql+pymysql://root@127.0.0.1:3306'
+    return 'mysql+mysqldb://root@127.0.0.1:3306'
+
 
 def discover_version(client):
     """The highest microversion the root document advertises."""
@@ -1108,10 +1119,13 @@ def summary(report):
 def table(report):
     lines = []
     deployment = report.get('deployment', {})
-    lines.append('manila-lite %s at %s (API %s, pools: %s)' % (
-        deployment.get('mode'), deployment.get('endpoint'),
-        deployment.get('api_version'),
-        ', '.join(deployment.get('pools', []))))
+    lines.append('manila-lite %s at %s (API %s, database %s%s, pools: %s)'
+                 % (deployment.get('mode'), deployment.get('endpoint'),
+                    deployment.get('api_version'),
+                    deployment.get('database'),
+                    '+%s' % deployment['database_driver']
+                    if deployment.get('database_driver') else '',
+                    ', '.join(deployment.get('pools', []))))
     lines.append('')
     lines.append('%-7s %4s %5s %5s %8s %8s %8s %8s %9s' % (
         'op', 'conc', 'ok', 'fail', 'per s', 'total s', 'req p50',
@@ -1211,9 +1225,10 @@ def parse_args(argv=None):
                         default=[],
                         help='with --endpoint: a server process whose '
                              'tree to account CPU and RSS of; repeatable')
-    parser.add_argument('--db-server',
-                        default='mysql+pymysql://root@127.0.0.1:3306',
-                        help='split: database server for a fresh database')
+    parser.add_argument('--db-server', default=default_db_server(),
+                        help='split: database server for a fresh database '
+                             '(default: on mysqlclient when it is '
+                             'installed, else on PyMySQL)')
     parser.add_argument('--transport-url',
                         default='rabbit://guest:guest@127.0.0.1:5672/',
                         help='split: the message broker')

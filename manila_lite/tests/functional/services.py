@@ -30,7 +30,7 @@ RABBIT_URL = os.environ.get('MANILA_LITE_TEST_RABBIT_URL',
 _CONNECT_TIMEOUT = 3
 
 
-def _unavailable(message):
+def unavailable(message):
     if os.environ.get('CI', '').lower() == 'true':
         pytest.fail(message + ' (CI=true: the service is required)')
     pytest.skip(message)
@@ -54,8 +54,8 @@ def _require_database(url, env_name):
         with _server_engine(url).connect() as connection:
             connection.exec_driver_sql('SELECT 1')
     except Exception as err:
-        _unavailable('%s is not reachable (set %s): %s'
-                     % (_safe(url), env_name, err))
+        unavailable('%s is not reachable (set %s): %s'
+                    % (_safe(url), env_name, err))
     return url
 
 
@@ -78,9 +78,9 @@ def require_rabbit():
                                   parsed.port or 5672),
                                  timeout=_CONNECT_TIMEOUT).close()
     except OSError as err:
-        _unavailable('RabbitMQ at %s:%s is not reachable (set '
-                     'MANILA_LITE_TEST_RABBIT_URL): %s'
-                     % (parsed.hostname, parsed.port, err))
+        unavailable('RabbitMQ at %s:%s is not reachable (set '
+                    'MANILA_LITE_TEST_RABBIT_URL): %s'
+                    % (parsed.hostname, parsed.port, err))
     return RABBIT_URL
 
 
@@ -172,7 +172,7 @@ def require_redis():
         redis.Redis.from_url(REDIS_URL,
                              socket_connect_timeout=_CONNECT_TIMEOUT).ping()
     except redis.RedisError as err:
-        _unavailable('Redis at %s:%s is not reachable (set '
-                     'MANILA_LITE_TEST_REDIS_URL): %s'
-                     % (parsed.hostname, parsed.port or 6379, err))
+        unavailable('Redis at %s:%s is not reachable (set '
+                    'MANILA_LITE_TEST_REDIS_URL): %s'
+                    % (parsed.hostname, parsed.port or 6379, err))
     return REDIS_URL

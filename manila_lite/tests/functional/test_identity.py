@@ -94,8 +94,8 @@ class KeystoneDeployment(deploy.Deployment):
 @pytest.fixture(scope='session')
 def keystone_manila(tmp_path_factory):
     if not ks.installed():
-        services._unavailable("Keystone is not installed (pip install "
-                              "'.[test]' installs it from PyPI)")
+        services.unavailable("Keystone is not installed (pip install "
+                             "'.[test]' installs it from PyPI)")
     keystone = ks.Keystone(tmp_path_factory.mktemp('keystone'))
     manila = KeystoneDeployment(tmp_path_factory.mktemp('manila-keystone'),
                                 keystone)
