@@ -34,6 +34,7 @@ class _PluginChecks(dict):
 
 
 def install():
-    """Once per process; a no-op when oslo.policy already loaded them."""
-    if _checks.extension_checks is None:
+    """Once per process; a no-op when oslo.policy already loaded them, or
+    keeps them elsewhere than this hook expects (a later release)."""
+    if getattr(_checks, 'extension_checks', False) is None:
         _checks.extension_checks = _PluginChecks()
