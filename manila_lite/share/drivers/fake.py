@@ -67,7 +67,9 @@ fake_opts = [
     cfg.StrOpt('fake_state_file',
                help='JSON file keeping the backend state across restarts, '
                     'e.g. $state_path/fake-<backend>.json; one per backend. '
-                    'Unset keeps the state in memory only.'),
+                    'Changes are appended to <file>.journal beside it and '
+                    'folded into the file on start and as the journal '
+                    'grows. Unset keeps the state in memory only.'),
     cfg.StrOpt('fake_export_ip', default='127.0.0.1',
                help='Address in the export locations of shares not on a '
                     'share server.'),
