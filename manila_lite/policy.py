@@ -34,7 +34,8 @@ class _Enforcer(oslo_policy.Enforcer):
     oslo.policy searches the config directories for the policy file and
     its directories, and stats them, on every check: a few hundred
     microseconds, two to four times per API request. One thread looks
-    per interval; the others go on with the rules loaded.
+    per interval; threads arriving while it does wait for it, then use
+    what it loaded.
     """
 
     def __init__(self, *args, **kwargs):
