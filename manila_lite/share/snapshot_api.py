@@ -134,6 +134,13 @@ class API:
                  status, context.user_id)
 
     def reset_instance_status(self, context, instance, status):
+        if instance.status in states.DEFERRED_DELETION:
+            # A snapshot has one instance: leaving deferred deletion
+            # through it brings the snapshot back, so its quota too.
+            snapshot = snapshot_db.get(context, instance.snapshot_id,
+                                       project_only=False)
+            if deferred_api.reset_snapshot_status(context, snapshot, status):
+                return
         _check_reset_status(status)
         snapshot_db.instance_set_status(context, instance.id, status)
 

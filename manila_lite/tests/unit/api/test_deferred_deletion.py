@@ -116,3 +116,35 @@ def test_snapshot_deletion_is_deferred_and_hidden_when_failed(api,
     assert api.get('/snapshots', version=V, role='member',
                    status=200).json['snapshots'] == []
     api.get('/snapshots/%s' % snap.id, version=V, status=200)
+
+
+def test_snapshot_instance_reset_out_of_deferred_deletion_recharges(
+        api, deferred):
+    ctx = deferred
+    share = share_db.get(ctx, _available_share(api, ctx, 'parent', size=2))
+    snap = snapshot_db.create(
+        ctx, share, dict(project_id=PROJECT, user_id='member-user', size=2,
+                         share_size=2, share_proto='NFS'),
+        dict(status=states.AVAILABLE))
+    api.delete('/snapshots/%s' % snap.id, version=V, role='member',
+               status=202)
+    snapshot_db.set_status(ctx, snap.id, states.DELETING_IN_DRIVER_ERROR)
+    path = '/snapshot-instances/%s/action' % snap.instance.id
+
+    def charged():
+        usages = quotas.usages(ctx, PROJECT)
+        return (usages['snapshots']['in_use'],
+                usages['snapshot_gigabytes']['in_use'])
+
+    # Back to being deleted: still not counted.
+    api.post(path, {'reset_status': {'status': 'deleting_in_driver'}},
+             version=V, status=202)
+    assert charged() == (0, 0)
+    api.post(path, {'reset_status': {'status': 'available'}}, version=V,
+             status=202)
+    assert snapshot_db.get(ctx, snap.id).status == states.AVAILABLE
+    assert charged() == (1, 2)
+    # Once live again, a reset is an ordinary one: charged once only.
+    api.post(path, {'reset_status': {'status': 'error'}}, version=V,
+             status=202)
+    assert charged() == (1, 2)
