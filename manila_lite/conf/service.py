@@ -24,6 +24,18 @@ service_opts = [
     cfg.IntOpt('periodic_interval', default=60, min=1,
                help='Seconds between runs of the share manager periodic '
                     'tasks, including capability reports to the scheduler.'),
+    cfg.IntOpt('stalled_create_timeout', default=600, min=0,
+               help='Seconds a share instance may stay creating, not being '
+                    'worked on, before its request is taken as lost (a '
+                    'message broker restart drops queued messages) and '
+                    'passed on again: by the scheduler when the instance '
+                    'has no host yet (counted from its creation), by its '
+                    'share service otherwise (counted from its placement). '
+                    'A request that was only late does no harm: an '
+                    'instance is placed once, a share service never '
+                    'creates one twice at a time and skips one no longer '
+                    'creating. 0 turns this off; restarted services '
+                    'resume creations in any case.'),
     cfg.StrOpt('scheduler_topic', default='manila-scheduler',
                help='RPC topic the scheduler listens on.'),
     cfg.StrOpt('share_topic', default='manila-share',

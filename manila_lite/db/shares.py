@@ -529,18 +529,21 @@ def instance_get(context, instance_id):
         return instance
 
 
-def instances_on_host(context, host, statuses):
-    """Instances a share manager owns in the given statuses.
+def instances_on_host(context, host, statuses, scheduled_before=None):
+    """Instances a share manager owns in the given statuses (placed
+    before ``scheduled_before`` when given).
 
     ``host`` is host@backend; instances carry host@backend#pool.
     """
+    query = (sa.select(Instance)
+             .where(sa.or_(Instance.host == host,
+                           Instance.host.like(host + '#%')),
+                    Instance.status.in_(statuses))
+             .options(orm.joinedload(Instance.share)))
+    if scheduled_before is not None:
+        query = query.where(Instance.scheduled_at < scheduled_before)
     with db_api.reader.using(context) as session:
-        return session.scalars(
-            sa.select(Instance)
-            .where(sa.or_(Instance.host == host,
-                          Instance.host.like(host + '#%')),
-                   Instance.status.in_(statuses))
-            .options(orm.joinedload(Instance.share))).all()
+        return session.scalars(query).all()
 
 
 def export_locations(context, share_id, include_admin_only):
@@ -574,10 +577,14 @@ def claim_host(context, instance_id, host, availability_zone):
         ).rowcount == 1
 
 
-def instances_without_host(context):
+def instances_without_host(context, created_before=None):
+    """Instances creating that no scheduler placed (created before
+    ``created_before`` when given)."""
+    query = (sa.select(Instance)
+             .where(Instance.host.is_(None),
+                    Instance.status == states.CREATING)
+             .options(orm.joinedload(Instance.share)))
+    if created_before is not None:
+        query = query.where(Instance.created_at < created_before)
     with db_api.reader.using(context) as session:
-        return session.scalars(
-            sa.select(Instance)
-            .where(Instance.host.is_(None),
-                   Instance.status == states.CREATING)
-            .options(orm.joinedload(Instance.share))).all()
+        return session.scalars(query).all()

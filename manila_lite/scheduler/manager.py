@@ -1,5 +1,6 @@
 """The scheduler: picks host@backend#pool for each new share instance."""
 
+import datetime
 import time
 
 import oslo_messaging as messaging
@@ -53,9 +54,13 @@ class SchedulerManager:
         self._refresh_service_states(context)
         self._expire_reservations(context)
         self._purge_recycle_bin(context)
-        if self._orphans_pending and not self._warming_up():
+        if self._warming_up():
+            return
+        if self._orphans_pending:
             self._orphans_pending = False
             self._reschedule_orphans(context)
+        elif CONF.stalled_create_timeout:
+            self._reschedule_orphans(context, stalled=True)
 
     def _expire_reservations(self, context):
         """Give back quota held by operations that never finished."""
@@ -101,17 +106,30 @@ class SchedulerManager:
                     for pool in self.host_manager.get_pools()}
         return not self._usable_backends <= reported
 
-    def _reschedule_orphans(self, context):
-        """Schedule instances a previous scheduler accepted but never placed.
+    def _reschedule_orphans(self, context, stalled=False):
+        """Schedule instances whose request no scheduler acted on.
 
         A share is ``creating`` with no host when the scheduler stopped
-        between the API's cast and its own cast to a share service.
+        between the API's cast and its own cast to a share service, or
+        when the broker lost the API's cast; ``stalled`` takes only those
+        older than ``stalled_create_timeout``. Placing is idempotent
+        (``claim_host``), so a request that was only late is harmless.
         """
-        for instance in share_db.instances_without_host(context):
-            LOG.info('Rescheduling share instance %s left unplaced',
-                     instance.id)
-            spec = share_api.placement_spec(context, instance)
-            self.create_share_instance(context, instance.id, spec)
+        created_before = None
+        if stalled:
+            created_before = timeutils.utcnow() - datetime.timedelta(
+                seconds=CONF.stalled_create_timeout)
+        log = LOG.warning if stalled else LOG.info
+        for instance in share_db.instances_without_host(context,
+                                                        created_before):
+            log('Rescheduling share instance %s, left unplaced since %s',
+                instance.id, instance.created_at)
+            try:
+                spec = share_api.placement_spec(context, instance)
+                self.create_share_instance(context, instance.id, spec)
+            except Exception:   # the others still get their turn
+                LOG.exception('Rescheduling share instance %s failed',
+                              instance.id)
 
     def update_service_capabilities(self, context, host, capabilities,
                                     availability_zone, timestamp=None):

@@ -5,6 +5,9 @@ Every status change goes through ``db.shares.transition`` so a restart can
 pick up exactly where the last run stopped.
 """
 
+import datetime
+import threading
+
 import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_utils import importutils
@@ -23,6 +26,7 @@ from manila_lite.share import deferred_deletion
 from manila_lite.share import ensure_manager
 from manila_lite.share import manage_manager
 from manila_lite.share import resize_manager
+from manila_lite.share import rpcapi as share_rpcapi
 from manila_lite.share import server_manager
 from manila_lite.share import snapshot_manager
 
@@ -105,6 +109,8 @@ class ShareManager(access_manager.AccessManagerMixin,
             backend_name=backend.share_backend_name or backend_name)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerAPI()
         self.periodic_interval = CONF.periodic_interval
+        self._creating = set()      # share instance ids being created now
+        self._creating_lock = threading.Lock()
 
     # -- start-up -----------------------------------------------------------
 
@@ -149,6 +155,30 @@ class ShareManager(access_manager.AccessManagerMixin,
     def run_periodic_tasks(self, context):
         self.publish_capabilities(context)
         self.cleanup_unused_share_servers(context)
+        self.redrive_stalled_creates(context)
+
+    def redrive_stalled_creates(self, context):
+        """Pass on again creations placed here whose request never came.
+
+        An instance placed on this backend longer than
+        ``stalled_create_timeout`` ago that is still ``creating`` and that
+        no thread here is creating lost its request (a broker restart);
+        it goes back through this backend's own queue, so it waits its
+        turn behind requests that did arrive.
+        """
+        if not CONF.stalled_create_timeout:
+            return
+        placed_before = timeutils.utcnow() - datetime.timedelta(
+            seconds=CONF.stalled_create_timeout)
+        for instance in share_db.instances_on_host(
+                context, self.host, [states.CREATING], placed_before):
+            if instance.id in self._creating:
+                continue
+            LOG.warning('Share instance %s placed here at %s is still '
+                        'creating and its request never came; asking for '
+                        'it again', instance.id, instance.scheduled_at)
+            share_rpcapi.shared().create_share_instance(
+                context, self.host, instance.id)
 
     def publish_capabilities(self, context):
         stats = self.driver.get_share_stats(refresh=True)
@@ -159,11 +189,30 @@ class ShareManager(access_manager.AccessManagerMixin,
     # -- RPC methods --------------------------------------------------------
 
     def create_share_instance(self, context, share_instance_id):
+        # A request passed on again (restart, stalled_create_timeout) may
+        # meet the original: one thread creates, the other steps aside.
+        with self._creating_lock:
+            if share_instance_id in self._creating:
+                LOG.info('Share instance %s is being created already; '
+                         'ignoring the repeated request', share_instance_id)
+                return
+            self._creating.add(share_instance_id)
+        try:
+            self._create_share_instance(context, share_instance_id)
+        finally:
+            self._creating.discard(share_instance_id)
+
+    def _create_share_instance(self, context, share_instance_id):
         try:
             instance = share_db.instance_get(context, share_instance_id)
         except exception.ShareInstanceNotFound:
             LOG.warning('Share instance %s vanished before creation',
                         share_instance_id)
+            return
+        if instance.status != states.CREATING:
+            LOG.info('Share instance %s is %s, no longer creating; '
+                     'ignoring the repeated request', share_instance_id,
+                     instance.status)
             return
         share = instance.share
         share_server = None

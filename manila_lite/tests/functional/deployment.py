@@ -377,14 +377,16 @@ def all_in_one(workdir, fail_share_names=(), **backend_options):
 
 
 def split(workdir, database_url, transport_url, name, backends=None,
-          fail_share_names=(), options=None):
+          fail_share_names=(), options=None, daemon_options=None):
     """manila-lite-api (gunicorn, 2 workers), -scheduler and -share as
     separate processes on a real database and RabbitMQ.
 
     ``backends`` maps backend name -> extra options of that fake backend;
     by default two backends, 'alpha' and 'beta', with two pools each.
     Topics and the exchange carry ``name`` so that deployments sharing a
-    broker never take each other's messages.
+    broker never take each other's messages. ``daemon_options`` maps a
+    daemon ('api', 'scheduler', 'share') to [DEFAULT] options only it
+    reads, from a second config file.
     """
     port = free_port()
     backends = backends or {'alpha': {}, 'beta': {}}
@@ -405,11 +407,17 @@ def split(workdir, database_url, transport_url, name, backends=None,
         options = {'fake_fail_share_names': list(fail_share_names)}
         options.update(extra)
         config[backend] = fake_backend(workdir, backend, **options)
-    return Deployment(workdir, config,
-                      {'api': 'manila-lite-api',
-                       'scheduler': 'manila-lite-scheduler',
-                       'share': 'manila-lite-share'},
-                      pools=2 * len(backends), port=port)
+    deployment = Deployment(workdir, config,
+                            {'api': 'manila-lite-api',
+                             'scheduler': 'manila-lite-scheduler',
+                             'share': 'manila-lite-share'},
+                            pools=2 * len(backends), port=port)
+    for daemon, extra in (daemon_options or {}).items():
+        path = os.path.join(str(workdir), '%s-only.conf' % daemon)
+        with open(path, 'w') as f:
+            f.write(render_config({'DEFAULT': extra}))
+        deployment.daemons[daemon].argv += ['--config-file', path]
+    return deployment
 
 
 @contextlib.contextmanager
@@ -424,9 +432,10 @@ def running(deployment):
 
 @contextlib.contextmanager
 def running_split(tmp_path_factory, database, backends=None, name=None,
-                  options=None):
+                  options=None, daemon_options=None):
     """A started split deployment on a throwaway database and vhost;
-    ``options`` adds to (or overrides) its [DEFAULT] section."""
+    ``options`` adds to (or overrides) its [DEFAULT] section,
+    ``daemon_options`` that of one daemon (see ``split``)."""
     database_server = DATABASES[database]()
     rabbit = services.require_rabbit()
     name = name or '%s-%s' % (database, uuid.uuid4().hex[:8])
@@ -435,7 +444,7 @@ def running_split(tmp_path_factory, database, backends=None, name=None,
             services.throwaway_vhost(rabbit) as transport_url:
         deployment = split(workdir, db_url, transport_url, name,
                            backends=backends, fail_share_names=[FAIL_NAME],
-                           options=options)
+                           options=options, daemon_options=daemon_options)
         deployment.manage('db', 'sync')
         with running(deployment):
             ensure_default_share_type(deployment)

@@ -2,14 +2,18 @@
 
 The kill -9 stories use a split deployment on MariaDB whose backend takes
 5 seconds per create, so a daemon can be killed while a share is being
-created; the restarted daemon must finish (or fail) that work.
+created; the restarted daemon must finish (or fail) that work. In the
+lost request story RabbitMQ drops a message while every daemon runs.
 """
+
+import uuid
 
 import pytest
 
 from manila_lite.tests.functional import deployment as deploy
 
 SLOW_CREATE = 5
+STALLED = 3     # stalled_create_timeout of the lossy deployment
 
 
 @pytest.fixture(scope='module')
@@ -102,5 +106,51 @@ def test_shares_outlive_a_restart_of_every_daemon(deployment, project):
     assert (usage['shares'], usage['gigabytes']) == (1, 2)
     manila.shares.delete(again)
     deploy.wait_for_share_gone(manila, again.id)
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (0, 0)
+
+
+@pytest.fixture(scope='module')
+def lossy_deployment(tmp_path_factory):
+    """The scheduler casts to a share topic nobody reads: RabbitMQ drops
+    those messages, as a broker restart drops queued ones."""
+    nowhere = 'nobody-reads-%s' % uuid.uuid4().hex[:8]
+    with deploy.running_split(
+            tmp_path_factory, 'mysql',
+            options={'stalled_create_timeout': STALLED},
+            daemon_options={'scheduler': {'share_topic': nowhere}}
+    ) as deployment:
+        yield deployment
+
+
+def _log(deployment, daemon):
+    with open(deployment.logs[daemon]) as f:
+        return f.read()
+
+
+def test_lost_create_request_is_passed_on_again(lossy_deployment, project):
+    """The scheduler placed the share but its cast never arrived: once the
+    placement has waited stalled_create_timeout, the share service asks
+    its own queue again and creates the share, once."""
+    manila = lossy_deployment.manila(project=project)
+    share = manila.shares.create('NFS', 2, name='lost-request')
+    placed = deploy.wait_for(
+        lambda: _creating_on_a_host(manila, share.id), STALLED,
+        interval=0.1, message='the share to be placed')
+    assert placed.status == 'creating'
+
+    share = deploy.wait_for_share(manila, share.id, timeout=STALLED * 6)
+    assert (share.status, share.host) == ('available', placed.host)
+    assert manila.share_export_locations.list(share)
+    share_log = _log(lossy_deployment, 'share')
+    assert share.id in share_log
+    assert share_log.count('its request never came; asking for it '
+                           'again') == 1
+    assert share_log.count('Share %s created on' % share.id) == 1
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['shares'], usage['gigabytes']) == (1, 2)
+
+    manila.shares.delete(share)     # the API's casts to shares arrive
+    deploy.wait_for_share_gone(manila, share.id)
     usage = deploy.quota_usage(manila, project)
     assert (usage['shares'], usage['gigabytes']) == (0, 0)

@@ -1,11 +1,18 @@
 """The scheduler manager's view of share services as they come and go."""
 
+import datetime
+
+from oslo_utils import timeutils
+
+from manila_lite import conf
 from manila_lite import context as ml_context
 from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.scheduler import manager
+
+CONF = conf.CONF
 
 CAPABILITIES = {
     'share_backend_name': 'late', 'driver_handles_share_servers': False,
@@ -61,3 +68,38 @@ def test_start_asks_share_services_for_their_pools(clean_database):
     scheduler.share_rpc = _Recorder()
     scheduler.after_start(ml_context.get_admin_context())
     assert scheduler.share_rpc.capability_requests == 1
+
+
+def test_unplaced_share_past_the_timeout_is_scheduled_again(
+        clean_database):
+    """The API's cast was lost (broker restart): the periodic task
+    places what has waited longer than stalled_create_timeout, once."""
+    ctx = ml_context.get_admin_context()
+    service_db.register(ctx, 'node@late', 'manila-share', 'manila-share',
+                        'nova')
+    scheduler = manager.SchedulerManager()
+    scheduler.init_host(ctx)
+    scheduler.update_service_capabilities(ctx, 'node@late', CAPABILITIES,
+                                          'nova')
+    scheduler.share_rpc = _Recorder()
+    share_type = type_db.create(ctx, 't', {
+        'driver_handles_share_servers': 'False'})
+
+    def unplaced(seconds_ago):
+        return share_db.create(
+            ctx, dict(project_id='p', user_id='u', size=1,
+                      share_proto='NFS'),
+            dict(status=states.CREATING, share_type_id=share_type.id,
+                 created_at=timeutils.utcnow() - datetime.timedelta(
+                     seconds=seconds_ago)))
+    lost, recent = unplaced(120), unplaced(5)
+    CONF.set_override('stalled_create_timeout', 60)
+    try:
+        scheduler.run_periodic_tasks(ctx)
+        scheduler.run_periodic_tasks(ctx)
+    finally:
+        CONF.clear_override('stalled_create_timeout')
+
+    assert share_db.get(ctx, lost.id).host == 'node@late#p0'
+    assert share_db.get(ctx, recent.id).host is None
+    assert scheduler.share_rpc.casts == [('node@late', lost.instance.id)]

@@ -1,0 +1,130 @@
+"""Creations whose request was lost are passed on again, never run twice.
+
+The share manager asks its own queue again for instances placed on it
+longer than ``stalled_create_timeout`` ago that are still ``creating``
+and that no thread of its is creating; a repeated request meets either
+the creation in progress (and steps aside) or a share no longer
+``creating`` (and leaves it alone).
+"""
+
+import datetime
+import threading
+
+import pytest
+from oslo_utils import timeutils
+
+from manila_lite import conf
+from manila_lite import states
+from manila_lite.db import shares as share_db
+from manila_lite.share import manager as share_manager
+from manila_lite.tests.unit.share.conftest import PROJECT
+
+CONF = conf.CONF
+
+
+class _CastRecorder:
+    def __init__(self):
+        self.casts = []
+
+    def create_share_instance(self, context, host, share_instance_id):
+        self.casts.append((host, share_instance_id))
+
+
+@pytest.fixture
+def casts(monkeypatch):
+    recorder = _CastRecorder()
+    monkeypatch.setattr(share_manager.share_rpcapi, 'shared',
+                        lambda: recorder)
+    CONF.set_override('stalled_create_timeout', 60)
+    yield recorder.casts
+    CONF.clear_override('stalled_create_timeout')
+
+
+def _creating(ctx, manager, share_type, placed_seconds_ago, name):
+    scheduled_at = timeutils.utcnow() - datetime.timedelta(
+        seconds=placed_seconds_ago)
+    return share_db.create(
+        ctx, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
+              'share_proto': 'NFS', 'display_name': name},
+        {'status': states.CREATING, 'host': manager.host + '#pool0',
+         'scheduled_at': scheduled_at, 'share_type_id': share_type.id})
+
+
+def _counting_creates(manager, before=None):
+    """Count the driver's create_share calls (``before`` runs first)."""
+    calls = []
+    real = manager.driver.create_share
+
+    def create_share(context, share, share_server=None):
+        calls.append(share['id'])
+        if before:
+            before()
+        return real(context, share, share_server=share_server)
+    manager.driver.create_share = create_share
+    return calls
+
+
+def test_only_stalled_idle_creations_are_asked_for_again(
+        ctx, manager, share_type, casts):
+    lost = _creating(ctx, manager, share_type, 120, 'lost')
+    _creating(ctx, manager, share_type, 5, 'recent')
+    busy = _creating(ctx, manager, share_type, 120, 'busy')
+    manager._creating.add(busy.instance.id)
+    elsewhere = share_db.create(
+        ctx, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
+              'share_proto': 'NFS'},
+        {'status': states.CREATING, 'host': 'other@backend#pool0',
+         'scheduled_at': timeutils.utcnow() - datetime.timedelta(hours=1),
+         'share_type_id': share_type.id})
+
+    manager.redrive_stalled_creates(ctx)
+
+    assert casts == [(manager.host, lost.instance.id)]
+    assert elsewhere.instance.id not in [c[1] for c in casts]
+
+
+def test_timeout_zero_turns_it_off(ctx, manager, share_type, casts):
+    _creating(ctx, manager, share_type, 3600, 'lost')
+    CONF.set_override('stalled_create_timeout', 0)
+    manager.redrive_stalled_creates(ctx)
+    assert casts == []
+
+
+def test_repeated_request_for_a_created_share_leaves_it_alone(
+        ctx, manager, share_type):
+    share = _creating(ctx, manager, share_type, 120, 'done')
+    calls = _counting_creates(manager)
+    manager.create_share_instance(ctx, share.instance.id)
+    created = share_db.get(ctx, share.id)
+    assert created.status == states.AVAILABLE
+    paths = [loc.path for loc in created.instance.export_locations]
+
+    manager.create_share_instance(ctx, share.instance.id)
+
+    assert calls == [share.instance.id]
+    again = share_db.get(ctx, share.id)
+    assert [loc.path for loc in again.instance.export_locations] == paths
+
+
+def test_repeated_request_during_the_creation_steps_aside(
+        ctx, manager, share_type):
+    share = _creating(ctx, manager, share_type, 120, 'slow')
+    in_driver, release = threading.Event(), threading.Event()
+
+    def hold():
+        in_driver.set()
+        assert release.wait(10)
+    calls = _counting_creates(manager, before=hold)
+    first = threading.Thread(target=manager.create_share_instance,
+                             args=(ctx, share.instance.id))
+    first.start()
+    assert in_driver.wait(10)
+
+    manager.create_share_instance(ctx, share.instance.id)   # returns now
+    assert share.instance.id in manager._creating
+    release.set()
+    first.join(10)
+
+    assert calls == [share.instance.id]
+    assert share_db.get(ctx, share.id).status == states.AVAILABLE
+    assert not manager._creating
