@@ -529,9 +529,10 @@ def instance_get(context, instance_id):
         return instance
 
 
-def instances_on_host(context, host, statuses, scheduled_before=None):
-    """Instances a share manager owns in the given statuses (placed
-    before ``scheduled_before`` when given).
+def instances_on_host(context, host, statuses, scheduled_before=None,
+                      updated_before=None):
+    """Instances a share manager owns in the given statuses (placed, or
+    last changed, before the given times).
 
     ``host`` is host@backend; instances carry host@backend#pool.
     """
@@ -542,6 +543,8 @@ def instances_on_host(context, host, statuses, scheduled_before=None):
              .options(orm.joinedload(Instance.share)))
     if scheduled_before is not None:
         query = query.where(Instance.scheduled_at < scheduled_before)
+    if updated_before is not None:
+        query = query.where(Instance.updated_at < updated_before)
     with db_api.reader.using(context) as session:
         return session.scalars(query).all()
 

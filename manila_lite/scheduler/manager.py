@@ -59,7 +59,7 @@ class SchedulerManager:
         if self._orphans_pending:
             self._orphans_pending = False
             self._reschedule_orphans(context)
-        elif CONF.stalled_create_timeout:
+        elif CONF.stalled_request_timeout:
             self._reschedule_orphans(context, stalled=True)
 
     def _expire_reservations(self, context):
@@ -112,13 +112,13 @@ class SchedulerManager:
         A share is ``creating`` with no host when the scheduler stopped
         between the API's cast and its own cast to a share service, or
         when the broker lost the API's cast; ``stalled`` takes only those
-        older than ``stalled_create_timeout``. Placing is idempotent
+        older than ``stalled_request_timeout``. Placing is idempotent
         (``claim_host``), so a request that was only late is harmless.
         """
         created_before = None
         if stalled:
             created_before = timeutils.utcnow() - datetime.timedelta(
-                seconds=CONF.stalled_create_timeout)
+                seconds=CONF.stalled_request_timeout)
         log = LOG.warning if stalled else LOG.info
         for instance in share_db.instances_without_host(context,
                                                         created_before):

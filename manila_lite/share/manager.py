@@ -32,6 +32,9 @@ from manila_lite.share import snapshot_manager
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
+# What a share instance is being, for _one_at_a_time and its log lines.
+CREATE = 'created'
+DELETE = 'deleted'
 DRIVER_NAMESPACE = 'manila_lite.share.drivers'
 
 
@@ -109,8 +112,8 @@ class ShareManager(access_manager.AccessManagerMixin,
             backend_name=backend.share_backend_name or backend_name)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerAPI()
         self.periodic_interval = CONF.periodic_interval
-        self._creating = set()      # share instance ids being created now
-        self._creating_lock = threading.Lock()
+        self._busy = set()      # (operation, share instance id) under way
+        self._busy_lock = threading.Lock()
 
     # -- start-up -----------------------------------------------------------
 
@@ -155,30 +158,59 @@ class ShareManager(access_manager.AccessManagerMixin,
     def run_periodic_tasks(self, context):
         self.publish_capabilities(context)
         self.cleanup_unused_share_servers(context)
-        self.redrive_stalled_creates(context)
+        self.redrive_stalled_requests(context)
 
-    def redrive_stalled_creates(self, context):
-        """Pass on again creations placed here whose request never came.
+    def redrive_stalled_requests(self, context):
+        """Pass on again creates and deletes whose request never came.
 
-        An instance placed on this backend longer than
-        ``stalled_create_timeout`` ago that is still ``creating`` and that
-        no thread here is creating lost its request (a broker restart);
-        it goes back through this backend's own queue, so it waits its
-        turn behind requests that did arrive.
+        An instance of this backend ``creating`` since its placement, or
+        ``deleting`` since its last change, longer than
+        ``stalled_request_timeout`` ago, that no thread here works on, lost
+        its request (a broker restart); it goes back through this
+        backend's own queue, behind the requests that did arrive.
         """
-        if not CONF.stalled_create_timeout:
+        if not CONF.stalled_request_timeout:
             return
-        placed_before = timeutils.utcnow() - datetime.timedelta(
-            seconds=CONF.stalled_create_timeout)
-        for instance in share_db.instances_on_host(
-                context, self.host, [states.CREATING], placed_before):
-            if instance.id in self._creating:
+        before = timeutils.utcnow() - datetime.timedelta(
+            seconds=CONF.stalled_request_timeout)
+        stalled = [
+            (CREATE, instance) for instance in share_db.instances_on_host(
+                context, self.host, [states.CREATING],
+                scheduled_before=before)
+        ] + [
+            (DELETE, instance) for instance in share_db.instances_on_host(
+                context, self.host, [states.DELETING],
+                updated_before=before)]
+        rpc = share_rpcapi.shared()
+        for operation, instance in stalled:
+            if (operation, instance.id) in self._busy:
                 continue
-            LOG.warning('Share instance %s placed here at %s is still '
-                        'creating and its request never came; asking for '
-                        'it again', instance.id, instance.scheduled_at)
-            share_rpcapi.shared().create_share_instance(
-                context, self.host, instance.id)
+            LOG.warning('Share instance %s has been %s since %s and its '
+                        'request never came; asking for it again',
+                        instance.id, instance.status,
+                        instance.scheduled_at if operation == CREATE
+                        else instance.updated_at)
+            if operation == CREATE:
+                rpc.create_share_instance(context, self.host, instance.id)
+            else:
+                rpc.delete_share_instance(context, self.host, instance.id)
+
+    def _one_at_a_time(self, operation, share_instance_id, func, *args):
+        """Run ``func`` unless this operation on the instance is under way
+        here already: a request passed on again (restart,
+        stalled_request_timeout) may meet the original."""
+        key = (operation, share_instance_id)
+        with self._busy_lock:
+            if key in self._busy:
+                LOG.info('Share instance %s is being %s already; ignoring '
+                         'the repeated request', share_instance_id,
+                         operation)
+                return
+            self._busy.add(key)
+        try:
+            func(*args)
+        finally:
+            self._busy.discard(key)
 
     def publish_capabilities(self, context):
         stats = self.driver.get_share_stats(refresh=True)
@@ -189,18 +221,9 @@ class ShareManager(access_manager.AccessManagerMixin,
     # -- RPC methods --------------------------------------------------------
 
     def create_share_instance(self, context, share_instance_id):
-        # A request passed on again (restart, stalled_create_timeout) may
-        # meet the original: one thread creates, the other steps aside.
-        with self._creating_lock:
-            if share_instance_id in self._creating:
-                LOG.info('Share instance %s is being created already; '
-                         'ignoring the repeated request', share_instance_id)
-                return
-            self._creating.add(share_instance_id)
-        try:
-            self._create_share_instance(context, share_instance_id)
-        finally:
-            self._creating.discard(share_instance_id)
+        self._one_at_a_time(CREATE, share_instance_id,
+                            self._create_share_instance, context,
+                            share_instance_id)
 
     def _create_share_instance(self, context, share_instance_id):
         try:
@@ -250,6 +273,11 @@ class ShareManager(access_manager.AccessManagerMixin,
 
     def delete_share_instance(self, context, share_instance_id,
                               force=False):
+        self._one_at_a_time(DELETE, share_instance_id,
+                            self._delete_share_instance, context,
+                            share_instance_id, force)
+
+    def _delete_share_instance(self, context, share_instance_id, force):
         try:
             instance = share_db.instance_get(context, share_instance_id)
         except exception.ShareInstanceNotFound:

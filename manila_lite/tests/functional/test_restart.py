@@ -13,7 +13,7 @@ import pytest
 from manila_lite.tests.functional import deployment as deploy
 
 SLOW_CREATE = 5
-STALLED = 3     # stalled_create_timeout of the lossy deployment
+STALLED = 3     # stalled_request_timeout of the lossy deployment
 
 
 @pytest.fixture(scope='module')
@@ -112,13 +112,14 @@ def test_shares_outlive_a_restart_of_every_daemon(deployment, project):
 
 @pytest.fixture(scope='module')
 def lossy_deployment(tmp_path_factory):
-    """The scheduler casts to a share topic nobody reads: RabbitMQ drops
-    those messages, as a broker restart drops queued ones."""
-    nowhere = 'nobody-reads-%s' % uuid.uuid4().hex[:8]
+    """The API and the scheduler cast to a share topic nobody reads:
+    RabbitMQ drops those messages, as a broker restart drops queued
+    ones."""
+    nowhere = {'share_topic': 'nobody-reads-%s' % uuid.uuid4().hex[:8]}
     with deploy.running_split(
             tmp_path_factory, 'mysql',
-            options={'stalled_create_timeout': STALLED},
-            daemon_options={'scheduler': {'share_topic': nowhere}}
+            options={'stalled_request_timeout': STALLED},
+            daemon_options={'api': nowhere, 'scheduler': nowhere}
     ) as deployment:
         yield deployment
 
@@ -128,12 +129,12 @@ def _log(deployment, daemon):
         return f.read()
 
 
-def test_lost_create_request_is_passed_on_again(lossy_deployment, project):
-    """The scheduler placed the share but its cast never arrived: once the
-    placement has waited stalled_create_timeout, the share service asks
-    its own queue again and creates the share, once."""
+def test_lost_requests_are_passed_on_again(lossy_deployment, project):
+    """The scheduler placed the share but its cast never arrived, nor did
+    the API's delete: once either has waited stalled_request_timeout, the
+    share service asks its own queue again and does it, once."""
     manila = lossy_deployment.manila(project=project)
-    share = manila.shares.create('NFS', 2, name='lost-request')
+    share = manila.shares.create('NFS', 2, name='lost-requests')
     placed = deploy.wait_for(
         lambda: _creating_on_a_host(manila, share.id), STALLED,
         interval=0.1, message='the share to be placed')
@@ -143,14 +144,16 @@ def test_lost_create_request_is_passed_on_again(lossy_deployment, project):
     assert (share.status, share.host) == ('available', placed.host)
     assert manila.share_export_locations.list(share)
     share_log = _log(lossy_deployment, 'share')
-    assert share.id in share_log
-    assert share_log.count('its request never came; asking for it '
-                           'again') == 1
+    assert share_log.count('has been creating since') == 1
     assert share_log.count('Share %s created on' % share.id) == 1
     usage = deploy.quota_usage(manila, project)
     assert (usage['shares'], usage['gigabytes']) == (1, 2)
 
-    manila.shares.delete(share)     # the API's casts to shares arrive
-    deploy.wait_for_share_gone(manila, share.id)
+    manila.shares.delete(share)
+    assert manila.shares.get(share.id).status == 'deleting'
+    deploy.wait_for_share_gone(manila, share.id, timeout=STALLED * 6)
+    share_log = _log(lossy_deployment, 'share')
+    assert share_log.count('has been deleting since') == 1
+    assert share_log.count('Share %s deleted' % share.id) == 1
     usage = deploy.quota_usage(manila, project)
     assert (usage['shares'], usage['gigabytes']) == (0, 0)

@@ -73,7 +73,7 @@ def test_start_asks_share_services_for_their_pools(clean_database):
 def test_unplaced_share_past_the_timeout_is_scheduled_again(
         clean_database):
     """The API's cast was lost (broker restart): the periodic task
-    places what has waited longer than stalled_create_timeout, once."""
+    places what has waited longer than stalled_request_timeout, once."""
     ctx = ml_context.get_admin_context()
     service_db.register(ctx, 'node@late', 'manila-share', 'manila-share',
                         'nova')
@@ -93,12 +93,12 @@ def test_unplaced_share_past_the_timeout_is_scheduled_again(
                  created_at=timeutils.utcnow() - datetime.timedelta(
                      seconds=seconds_ago)))
     lost, recent = unplaced(120), unplaced(5)
-    CONF.set_override('stalled_create_timeout', 60)
+    CONF.set_override('stalled_request_timeout', 60)
     try:
         scheduler.run_periodic_tasks(ctx)
         scheduler.run_periodic_tasks(ctx)
     finally:
-        CONF.clear_override('stalled_create_timeout')
+        CONF.clear_override('stalled_request_timeout')
 
     assert share_db.get(ctx, lost.id).host == 'node@late#p0'
     assert share_db.get(ctx, recent.id).host is None

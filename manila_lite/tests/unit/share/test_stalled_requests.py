@@ -1,10 +1,12 @@
-"""Creations whose request was lost are passed on again, never run twice.
+"""Creates and deletes whose request was lost are passed on again, and
+never run twice at once.
 
-The share manager asks its own queue again for instances placed on it
-longer than ``stalled_create_timeout`` ago that are still ``creating``
-and that no thread of its is creating; a repeated request meets either
-the creation in progress (and steps aside) or a share no longer
-``creating`` (and leaves it alone).
+The share manager asks its own queue again for instances of its backend
+``creating`` longer than ``stalled_request_timeout`` after their placement,
+or ``deleting`` that long after the request, that no thread of its works
+on; a repeated request meets either the operation in progress (and steps
+aside) or, for a create, a share no longer ``creating`` (and leaves it
+alone).
 """
 
 import datetime
@@ -12,9 +14,13 @@ import threading
 
 import pytest
 from oslo_utils import timeutils
+import sqlalchemy as sa
 
 from manila_lite import conf
+from manila_lite import exception
 from manila_lite import states
+from manila_lite.db import api as db_api
+from manila_lite.db import models
 from manila_lite.db import shares as share_db
 from manila_lite.share import manager as share_manager
 from manila_lite.tests.unit.share.conftest import PROJECT
@@ -27,7 +33,10 @@ class _CastRecorder:
         self.casts = []
 
     def create_share_instance(self, context, host, share_instance_id):
-        self.casts.append((host, share_instance_id))
+        self.casts.append(('create', host, share_instance_id))
+
+    def delete_share_instance(self, context, host, share_instance_id):
+        self.casts.append(('delete', host, share_instance_id))
 
 
 @pytest.fixture
@@ -35,9 +44,9 @@ def casts(monkeypatch):
     recorder = _CastRecorder()
     monkeypatch.setattr(share_manager.share_rpcapi, 'shared',
                         lambda: recorder)
-    CONF.set_override('stalled_create_timeout', 60)
+    CONF.set_override('stalled_request_timeout', 60)
     yield recorder.casts
-    CONF.clear_override('stalled_create_timeout')
+    CONF.clear_override('stalled_request_timeout')
 
 
 def _creating(ctx, manager, share_type, placed_seconds_ago, name):
@@ -69,7 +78,7 @@ def test_only_stalled_idle_creations_are_asked_for_again(
     lost = _creating(ctx, manager, share_type, 120, 'lost')
     _creating(ctx, manager, share_type, 5, 'recent')
     busy = _creating(ctx, manager, share_type, 120, 'busy')
-    manager._creating.add(busy.instance.id)
+    manager._busy.add((share_manager.CREATE, busy.instance.id))
     elsewhere = share_db.create(
         ctx, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
               'share_proto': 'NFS'},
@@ -77,16 +86,16 @@ def test_only_stalled_idle_creations_are_asked_for_again(
          'scheduled_at': timeutils.utcnow() - datetime.timedelta(hours=1),
          'share_type_id': share_type.id})
 
-    manager.redrive_stalled_creates(ctx)
+    manager.redrive_stalled_requests(ctx)
 
-    assert casts == [(manager.host, lost.instance.id)]
-    assert elsewhere.instance.id not in [c[1] for c in casts]
+    assert casts == [('create', manager.host, lost.instance.id)]
+    assert elsewhere.instance.id not in [c[2] for c in casts]
 
 
 def test_timeout_zero_turns_it_off(ctx, manager, share_type, casts):
     _creating(ctx, manager, share_type, 3600, 'lost')
-    CONF.set_override('stalled_create_timeout', 0)
-    manager.redrive_stalled_creates(ctx)
+    CONF.set_override('stalled_request_timeout', 0)
+    manager.redrive_stalled_requests(ctx)
     assert casts == []
 
 
@@ -121,10 +130,66 @@ def test_repeated_request_during_the_creation_steps_aside(
     assert in_driver.wait(10)
 
     manager.create_share_instance(ctx, share.instance.id)   # returns now
-    assert share.instance.id in manager._creating
+    assert (share_manager.CREATE, share.instance.id) in manager._busy
     release.set()
     first.join(10)
 
     assert calls == [share.instance.id]
     assert share_db.get(ctx, share.id).status == states.AVAILABLE
-    assert not manager._creating
+    assert not manager._busy
+
+
+def _deleting(ctx, manager, share_type, changed_seconds_ago, name):
+    share = _creating(ctx, manager, share_type, 3600, name)
+    manager.create_share_instance(ctx, share.instance.id)
+    share_db.start_delete(ctx, share.id, share.instance.id,
+                          states.DELETING)
+    changed = timeutils.utcnow() - datetime.timedelta(
+        seconds=changed_seconds_ago)
+    with db_api.writer.using(ctx) as session:
+        session.execute(sa.update(models.ShareInstance)
+                        .where(models.ShareInstance.id == share.instance.id)
+                        .values(updated_at=changed))
+    return share
+
+
+def test_stalled_deletes_are_asked_for_again(ctx, manager, share_type,
+                                             casts):
+    lost = _deleting(ctx, manager, share_type, 120, 'lost')
+    _deleting(ctx, manager, share_type, 5, 'recent')
+    busy = _deleting(ctx, manager, share_type, 120, 'busy')
+    manager._busy.add((share_manager.DELETE, busy.instance.id))
+
+    manager.redrive_stalled_requests(ctx)
+
+    assert casts == [('delete', manager.host, lost.instance.id)]
+
+
+def test_repeated_delete_during_the_deletion_steps_aside(
+        ctx, manager, share_type):
+    share = _deleting(ctx, manager, share_type, 120, 'slow')
+    in_driver, release = threading.Event(), threading.Event()
+    calls = []
+    real = manager.driver.delete_share
+
+    def delete_share(context, share_dict, share_server=None):
+        calls.append(share_dict['id'])
+        in_driver.set()
+        assert release.wait(10)
+        return real(context, share_dict, share_server=share_server)
+    manager.driver.delete_share = delete_share
+    first = threading.Thread(target=manager.delete_share_instance,
+                             args=(ctx, share.instance.id))
+    first.start()
+    assert in_driver.wait(10)
+
+    manager.delete_share_instance(ctx, share.instance.id)   # returns now
+    release.set()
+    first.join(10)
+
+    assert calls == [share.instance.id]
+    with pytest.raises(exception.ShareNotFound):
+        share_db.get(ctx, share.id)
+    # Asked again once it is gone: nothing left to do, nothing fails.
+    manager.delete_share_instance(ctx, share.instance.id)
+    assert calls == [share.instance.id]
