@@ -25,19 +25,19 @@ service_opts = [
                help='Seconds between runs of the share manager periodic '
                     'tasks, including capability reports to the scheduler.'),
     cfg.IntOpt('stalled_request_timeout', default=600, min=0,
-               help='Seconds a share instance may stay creating or '
+               help='Seconds a share or snapshot may stay creating or '
                     'deleting, with nothing working on it, before its '
                     'request is taken as lost (a message broker restart '
                     'drops queued messages) and passed on again: by the '
-                    'scheduler when the instance has no host yet (counted '
-                    'from its creation), by its share service otherwise '
-                    '(counted from its placement, or from the delete '
-                    'request). A request that was only late does no harm: '
-                    'an instance is placed once, and a share service runs '
-                    'one creation or deletion of an instance at a time and '
-                    'skips a creation no longer wanted. 0 turns this off; '
-                    'restarted services resume creations and deletions in '
-                    'any case.'),
+                    'scheduler for a share with no host yet (counted from '
+                    'its creation), by the share service otherwise '
+                    '(counted from the share\'s placement, or from the '
+                    'last change). A request that was only late does no '
+                    'harm: a share is placed once, and a share service '
+                    'runs one create or delete of a share or snapshot at a '
+                    'time and skips a create no longer wanted. 0 turns '
+                    'this off; restarted services resume such work in any '
+                    'case.'),
     cfg.StrOpt('scheduler_topic', default='manila-scheduler',
                help='RPC topic the scheduler listens on.'),
     cfg.StrOpt('share_topic', default='manila-share',

@@ -532,7 +532,7 @@ def instance_get(context, instance_id):
 def instances_on_host(context, host, statuses, scheduled_before=None,
                       updated_before=None):
     """Instances a share manager owns in the given statuses (placed, or
-    last changed, before the given times).
+    last changed or else created, before the given times).
 
     ``host`` is host@backend; instances carry host@backend#pool.
     """
@@ -544,7 +544,8 @@ def instances_on_host(context, host, statuses, scheduled_before=None,
     if scheduled_before is not None:
         query = query.where(Instance.scheduled_at < scheduled_before)
     if updated_before is not None:
-        query = query.where(Instance.updated_at < updated_before)
+        query = query.where(sa.func.coalesce(
+            Instance.updated_at, Instance.created_at) < updated_before)
     with db_api.reader.using(context) as session:
         return session.scalars(query).all()
 

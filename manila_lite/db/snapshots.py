@@ -400,15 +400,19 @@ def instance_set_status(context, instance_id, status):
                 instance_id=instance_id)
 
 
-def instances_on_host(context, host, statuses):
+def instances_on_host(context, host, statuses, updated_before=None):
     """Snapshot instances a share manager (``host@backend``) owns in the
-    given statuses."""
+    given statuses (last changed, or else created, before
+    ``updated_before`` when given)."""
+    query = (sa.select(Instance)
+             .join(ShareInstance,
+                   Instance.share_instance_id == ShareInstance.id)
+             .where(sa.or_(ShareInstance.host == host,
+                           ShareInstance.host.like(host + '#%')),
+                    Instance.status.in_(statuses))
+             .options(orm.joinedload(Instance.snapshot)))
+    if updated_before is not None:
+        query = query.where(sa.func.coalesce(
+            Instance.updated_at, Instance.created_at) < updated_before)
     with db_api.reader.using(context) as session:
-        return session.scalars(
-            sa.select(Instance)
-            .join(ShareInstance,
-                  Instance.share_instance_id == ShareInstance.id)
-            .where(sa.or_(ShareInstance.host == host,
-                          ShareInstance.host.like(host + '#%')),
-                   Instance.status.in_(statuses))
-            .options(orm.joinedload(Instance.snapshot))).all()
+        return session.scalars(query).all()

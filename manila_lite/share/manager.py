@@ -5,7 +5,6 @@ Every status change goes through ``db.shares.transition`` so a restart can
 pick up exactly where the last run stopped.
 """
 
-import datetime
 import threading
 
 import oslo_messaging as messaging
@@ -26,15 +25,12 @@ from manila_lite.share import deferred_deletion
 from manila_lite.share import ensure_manager
 from manila_lite.share import manage_manager
 from manila_lite.share import resize_manager
-from manila_lite.share import rpcapi as share_rpcapi
 from manila_lite.share import server_manager
 from manila_lite.share import snapshot_manager
+from manila_lite.share import stalled
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
-# What a share instance is being, for _one_at_a_time and its log lines.
-CREATE = 'created'
-DELETE = 'deleted'
 DRIVER_NAMESPACE = 'manila_lite.share.drivers'
 
 
@@ -92,7 +88,8 @@ class ShareManager(access_manager.AccessManagerMixin,
                    manage_manager.ManageManagerMixin,
                    deferred_deletion.DeferredDeletionMixin,
                    ensure_manager.EnsureManagerMixin,
-                   server_manager.ServerManagerMixin):
+                   server_manager.ServerManagerMixin,
+                   stalled.StalledRequestsMixin):
     """RPC endpoint of one backend."""
 
     target = messaging.Target(version='1.0')
@@ -112,7 +109,7 @@ class ShareManager(access_manager.AccessManagerMixin,
             backend_name=backend.share_backend_name or backend_name)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerAPI()
         self.periodic_interval = CONF.periodic_interval
-        self._busy = set()      # (operation, share instance id) under way
+        self._busy = set()      # (operation, resource id) under way here
         self._busy_lock = threading.Lock()
 
     # -- start-up -----------------------------------------------------------
@@ -160,58 +157,6 @@ class ShareManager(access_manager.AccessManagerMixin,
         self.cleanup_unused_share_servers(context)
         self.redrive_stalled_requests(context)
 
-    def redrive_stalled_requests(self, context):
-        """Pass on again creates and deletes whose request never came.
-
-        An instance of this backend ``creating`` since its placement, or
-        ``deleting`` since its last change, longer than
-        ``stalled_request_timeout`` ago, that no thread here works on, lost
-        its request (a broker restart); it goes back through this
-        backend's own queue, behind the requests that did arrive.
-        """
-        if not CONF.stalled_request_timeout:
-            return
-        before = timeutils.utcnow() - datetime.timedelta(
-            seconds=CONF.stalled_request_timeout)
-        stalled = [
-            (CREATE, instance) for instance in share_db.instances_on_host(
-                context, self.host, [states.CREATING],
-                scheduled_before=before)
-        ] + [
-            (DELETE, instance) for instance in share_db.instances_on_host(
-                context, self.host, [states.DELETING],
-                updated_before=before)]
-        rpc = share_rpcapi.shared()
-        for operation, instance in stalled:
-            if (operation, instance.id) in self._busy:
-                continue
-            LOG.warning('Share instance %s has been %s since %s and its '
-                        'request never came; asking for it again',
-                        instance.id, instance.status,
-                        instance.scheduled_at if operation == CREATE
-                        else instance.updated_at)
-            if operation == CREATE:
-                rpc.create_share_instance(context, self.host, instance.id)
-            else:
-                rpc.delete_share_instance(context, self.host, instance.id)
-
-    def _one_at_a_time(self, operation, share_instance_id, func, *args):
-        """Run ``func`` unless this operation on the instance is under way
-        here already: a request passed on again (restart,
-        stalled_request_timeout) may meet the original."""
-        key = (operation, share_instance_id)
-        with self._busy_lock:
-            if key in self._busy:
-                LOG.info('Share instance %s is being %s already; ignoring '
-                         'the repeated request', share_instance_id,
-                         operation)
-                return
-            self._busy.add(key)
-        try:
-            func(*args)
-        finally:
-            self._busy.discard(key)
-
     def publish_capabilities(self, context):
         stats = self.driver.get_share_stats(refresh=True)
         self.scheduler_rpc.update_service_capabilities(
@@ -221,7 +166,7 @@ class ShareManager(access_manager.AccessManagerMixin,
     # -- RPC methods --------------------------------------------------------
 
     def create_share_instance(self, context, share_instance_id):
-        self._one_at_a_time(CREATE, share_instance_id,
+        self._one_at_a_time(stalled.CREATE_SHARE, share_instance_id,
                             self._create_share_instance, context,
                             share_instance_id)
 
@@ -273,7 +218,7 @@ class ShareManager(access_manager.AccessManagerMixin,
 
     def delete_share_instance(self, context, share_instance_id,
                               force=False):
-        self._one_at_a_time(DELETE, share_instance_id,
+        self._one_at_a_time(stalled.DELETE_SHARE, share_instance_id,
                             self._delete_share_instance, context,
                             share_instance_id, force)
 

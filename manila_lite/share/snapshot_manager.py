@@ -14,6 +14,7 @@ from manila_lite import messages
 from manila_lite import states
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import stalled
 
 LOG = logging.getLogger(__name__)
 # What a restarted share manager resumes, and how.
@@ -90,8 +91,16 @@ class SnapshotManagerMixin:
                 context, instance.snapshot_id)
 
     def create_snapshot(self, context, snapshot_id):
+        self._one_at_a_time(stalled.CREATE_SNAPSHOT, snapshot_id,
+                            self._create_snapshot, context, snapshot_id)
+
+    def _create_snapshot(self, context, snapshot_id):
         snapshot, snap = self._load_snapshot(context, snapshot_id)
         if snapshot is None:
+            return
+        if snapshot.status != states.CREATING:
+            LOG.info('Snapshot %s is %s, no longer creating; ignoring the '
+                     'repeated request', snapshot_id, snapshot.status)
             return
         try:
             update = self.driver.create_snapshot(context, snap) or {}
@@ -111,6 +120,11 @@ class SnapshotManagerMixin:
             LOG.info('Snapshot %s created', snapshot_id)
 
     def delete_snapshot(self, context, snapshot_id, force=False):
+        self._one_at_a_time(stalled.DELETE_SNAPSHOT, snapshot_id,
+                            self._delete_snapshot, context, snapshot_id,
+                            force)
+
+    def _delete_snapshot(self, context, snapshot_id, force):
         snapshot, snap = self._load_snapshot(context, snapshot_id)
         if snapshot is None:
             return

@@ -130,11 +130,17 @@ def _log(deployment, daemon):
 
 
 def test_lost_requests_are_passed_on_again(lossy_deployment, project):
-    """The scheduler placed the share but its cast never arrived, nor did
-    the API's delete: once either has waited stalled_request_timeout, the
-    share service asks its own queue again and does it, once."""
+    """The casts to the share service never arrive: the scheduler's create,
+    the API's snapshot create and delete, and its share delete. Once each
+    has waited stalled_request_timeout, the share service asks its own
+    queue again and does it, once."""
+    admin = lossy_deployment.manila()
+    share_type = admin.share_types.create(
+        'lossy-%s' % uuid.uuid4().hex[:8],
+        spec_driver_handles_share_servers=False, spec_snapshot_support=True)
     manila = lossy_deployment.manila(project=project)
-    share = manila.shares.create('NFS', 2, name='lost-requests')
+    share = manila.shares.create('NFS', 2, name='lost-requests',
+                                 share_type=share_type.name)
     placed = deploy.wait_for(
         lambda: _creating_on_a_host(manila, share.id), STALLED,
         interval=0.1, message='the share to be placed')
@@ -143,17 +149,32 @@ def test_lost_requests_are_passed_on_again(lossy_deployment, project):
     share = deploy.wait_for_share(manila, share.id, timeout=STALLED * 6)
     assert (share.status, share.host) == ('available', placed.host)
     assert manila.share_export_locations.list(share)
-    share_log = _log(lossy_deployment, 'share')
-    assert share_log.count('has been creating since') == 1
-    assert share_log.count('Share %s created on' % share.id) == 1
-    usage = deploy.quota_usage(manila, project)
-    assert (usage['shares'], usage['gigabytes']) == (1, 2)
+
+    snapshot = manila.share_snapshots.create(share, name='lost-snapshot')
+    assert manila.share_snapshots.get(snapshot.id).status == 'creating'
+    snapshot = deploy.wait_for_field(
+        manila.share_snapshots.get, snapshot.id, ('available', 'error'),
+        what='snapshot', timeout=STALLED * 6)
+    assert snapshot.status == 'available'
+    manila.share_snapshots.delete(snapshot)
+    deploy.wait_for_gone(manila.share_snapshots.get, snapshot.id,
+                         what='snapshot', timeout=STALLED * 6)
 
     manila.shares.delete(share)
     assert manila.shares.get(share.id).status == 'deleting'
     deploy.wait_for_share_gone(manila, share.id, timeout=STALLED * 6)
+
     share_log = _log(lossy_deployment, 'share')
-    assert share_log.count('has been deleting since') == 1
+    # Each asked for again once (share instances have ids of their own).
+    for asked_again in ('The create of share instance ',
+                        'The create of snapshot %s has waited' % snapshot.id,
+                        'The delete of snapshot %s has waited' % snapshot.id,
+                        'The delete of share instance '):
+        assert share_log.count(asked_again) == 1, asked_again
+    assert share_log.count('Share %s created on' % share.id) == 1
+    assert share_log.count('Snapshot %s created' % snapshot.id) == 1
+    assert share_log.count('Snapshot %s deleted' % snapshot.id) == 1
     assert share_log.count('Share %s deleted' % share.id) == 1
     usage = deploy.quota_usage(manila, project)
-    assert (usage['shares'], usage['gigabytes']) == (0, 0)
+    assert (usage['shares'], usage['gigabytes'], usage['snapshots']) == (
+        0, 0, 0)

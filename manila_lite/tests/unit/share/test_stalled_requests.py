@@ -1,12 +1,12 @@
 """Creates and deletes whose request was lost are passed on again, and
-never run twice at once.
+never run twice at once (manila_lite.share.stalled).
 
-The share manager asks its own queue again for instances of its backend
+The share manager asks its own queue again for shares of its backend
 ``creating`` longer than ``stalled_request_timeout`` after their placement,
-or ``deleting`` that long after the request, that no thread of its works
-on; a repeated request meets either the operation in progress (and steps
-aside) or, for a create, a share no longer ``creating`` (and leaves it
-alone).
+shares ``deleting`` and snapshots ``creating`` or ``deleting`` that long
+after their last change, that no thread of its works on; a repeated
+request meets either the operation in progress (and steps aside) or, for
+a create, a resource no longer ``creating`` (and leaves it alone).
 """
 
 import datetime
@@ -22,7 +22,8 @@ from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import shares as share_db
-from manila_lite.share import manager as share_manager
+from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import stalled
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 CONF = conf.CONF
@@ -38,12 +39,17 @@ class _CastRecorder:
     def delete_share_instance(self, context, host, share_instance_id):
         self.casts.append(('delete', host, share_instance_id))
 
+    def create_snapshot(self, context, host, snapshot_id):
+        self.casts.append(('create snapshot', host, snapshot_id))
+
+    def delete_snapshot(self, context, host, snapshot_id):
+        self.casts.append(('delete snapshot', host, snapshot_id))
+
 
 @pytest.fixture
 def casts(monkeypatch):
     recorder = _CastRecorder()
-    monkeypatch.setattr(share_manager.share_rpcapi, 'shared',
-                        lambda: recorder)
+    monkeypatch.setattr(stalled.share_rpcapi, 'shared', lambda: recorder)
     CONF.set_override('stalled_request_timeout', 60)
     yield recorder.casts
     CONF.clear_override('stalled_request_timeout')
@@ -78,7 +84,7 @@ def test_only_stalled_idle_creations_are_asked_for_again(
     lost = _creating(ctx, manager, share_type, 120, 'lost')
     _creating(ctx, manager, share_type, 5, 'recent')
     busy = _creating(ctx, manager, share_type, 120, 'busy')
-    manager._busy.add((share_manager.CREATE, busy.instance.id))
+    manager._busy.add((stalled.CREATE_SHARE, busy.instance.id))
     elsewhere = share_db.create(
         ctx, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
               'share_proto': 'NFS'},
@@ -130,7 +136,7 @@ def test_repeated_request_during_the_creation_steps_aside(
     assert in_driver.wait(10)
 
     manager.create_share_instance(ctx, share.instance.id)   # returns now
-    assert (share_manager.CREATE, share.instance.id) in manager._busy
+    assert (stalled.CREATE_SHARE, share.instance.id) in manager._busy
     release.set()
     first.join(10)
 
@@ -158,7 +164,7 @@ def test_stalled_deletes_are_asked_for_again(ctx, manager, share_type,
     lost = _deleting(ctx, manager, share_type, 120, 'lost')
     _deleting(ctx, manager, share_type, 5, 'recent')
     busy = _deleting(ctx, manager, share_type, 120, 'busy')
-    manager._busy.add((share_manager.DELETE, busy.instance.id))
+    manager._busy.add((stalled.DELETE_SHARE, busy.instance.id))
 
     manager.redrive_stalled_requests(ctx)
 
@@ -193,3 +199,50 @@ def test_repeated_delete_during_the_deletion_steps_aside(
     # Asked again once it is gone: nothing left to do, nothing fails.
     manager.delete_share_instance(ctx, share.instance.id)
     assert calls == [share.instance.id]
+
+
+def _snapshot(ctx, manager, share_type, status, changed_seconds_ago):
+    share = _creating(ctx, manager, share_type, 3600, 'parent')
+    manager.create_share_instance(ctx, share.instance.id)
+    share = share_db.get(ctx, share.id)
+    changed = timeutils.utcnow() - datetime.timedelta(
+        seconds=changed_seconds_ago)
+    # As the API makes them: created, never changed yet.
+    return snapshot_db.create(
+        ctx, share, dict(project_id=PROJECT, user_id='u1', size=1,
+                         share_size=1, share_proto='NFS'),
+        dict(status=status, created_at=changed))
+
+
+def test_stalled_snapshot_requests_are_asked_for_again(
+        ctx, manager, share_type, casts):
+    creating = _snapshot(ctx, manager, share_type, states.CREATING, 120)
+    deleting = _snapshot(ctx, manager, share_type, states.DELETING, 120)
+    _snapshot(ctx, manager, share_type, states.CREATING, 5)
+    busy = _snapshot(ctx, manager, share_type, states.DELETING, 120)
+    manager._busy.add((stalled.DELETE_SNAPSHOT, busy.id))
+
+    manager.redrive_stalled_requests(ctx)
+
+    assert sorted(casts) == sorted([
+        ('create snapshot', manager.host, creating.id),
+        ('delete snapshot', manager.host, deleting.id)])
+
+
+def test_repeated_snapshot_create_leaves_an_available_one_alone(
+        ctx, manager, share_type):
+    snapshot = _snapshot(ctx, manager, share_type, states.CREATING, 120)
+    calls = []
+    real = manager.driver.create_snapshot
+
+    def create_snapshot(context, snap, share_server=None):
+        calls.append(snap['snapshot_id'])
+        return real(context, snap, share_server=share_server)
+    manager.driver.create_snapshot = create_snapshot
+
+    manager.create_snapshot(ctx, snapshot.id)
+    assert snapshot_db.get(ctx, snapshot.id).status == states.AVAILABLE
+    manager.create_snapshot(ctx, snapshot.id)
+
+    assert calls == [snapshot.id]
+    assert snapshot_db.get(ctx, snapshot.id).status == states.AVAILABLE

@@ -1,0 +1,83 @@
+"""Requests the message broker lost, asked for again; none run twice at once.
+
+RabbitMQ keeps no message across its own restart, so a create or delete
+of a share or snapshot can lose its request while every daemon runs. A
+share manager's periodic task finds those of its backend by age
+(``stalled_request_timeout``) and casts them to its own queue again. A
+late original is harmless: each operation runs at most once at a time per
+resource in a share manager (``_one_at_a_time``), a create of something
+no longer ``creating`` is ignored, and deleting what is gone succeeds.
+"""
+
+import datetime
+
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from manila_lite import conf
+from manila_lite import states
+from manila_lite.db import shares as share_db
+from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import rpcapi as share_rpcapi
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+CREATE_SHARE = 'create of share instance'
+DELETE_SHARE = 'delete of share instance'
+CREATE_SNAPSHOT = 'create of snapshot'
+DELETE_SNAPSHOT = 'delete of snapshot'
+
+
+class StalledRequestsMixin:
+    """Needs ``host``, and ``_busy`` (a set) and ``_busy_lock``."""
+
+    def _one_at_a_time(self, operation, resource_id, func, *args):
+        """Run ``func`` unless ``operation`` on ``resource_id`` is under
+        way here already (a request passed on again met the original)."""
+        key = (operation, resource_id)
+        with self._busy_lock:
+            if key in self._busy:
+                LOG.info('The %s %s is under way already; ignoring the '
+                         'repeated request', operation, resource_id)
+                return
+            self._busy.add(key)
+        try:
+            func(*args)
+        finally:
+            self._busy.discard(key)
+
+    def redrive_stalled_requests(self, context):
+        """Cast again what waited longer than the timeout with no thread
+        here working on it: shares ``creating`` since their placement,
+        shares ``deleting`` and snapshots ``creating``/``deleting`` since
+        their last change."""
+        if not CONF.stalled_request_timeout:
+            return
+        before = timeutils.utcnow() - datetime.timedelta(
+            seconds=CONF.stalled_request_timeout)
+        rpc = share_rpcapi.shared()
+        stalled = [
+            (CREATE_SHARE, i.id, i.scheduled_at, rpc.create_share_instance)
+            for i in share_db.instances_on_host(
+                context, self.host, [states.CREATING],
+                scheduled_before=before)]
+        stalled += [
+            (DELETE_SHARE, i.id, i.updated_at, rpc.delete_share_instance)
+            for i in share_db.instances_on_host(
+                context, self.host, [states.DELETING],
+                updated_before=before)]
+        for status, operation, cast in (
+                (states.CREATING, CREATE_SNAPSHOT, rpc.create_snapshot),
+                (states.DELETING, DELETE_SNAPSHOT, rpc.delete_snapshot)):
+            stalled += [
+                (operation, i.snapshot_id, i.updated_at, cast)
+                for i in snapshot_db.instances_on_host(
+                    context, self.host, [status], updated_before=before)]
+        for operation, resource_id, since, cast in stalled:
+            if (operation, resource_id) in self._busy:
+                continue
+            LOG.warning('The %s %s has waited since %s and its request '
+                        'never came; asking for it again', operation,
+                        resource_id, since)
+            cast(context, self.host, resource_id)
