@@ -532,7 +532,8 @@ def instance_get(context, instance_id):
 def instances_on_host(context, host, statuses, scheduled_before=None,
                       updated_before=None):
     """Instances a share manager owns in the given statuses (placed, or
-    last changed or else created, before the given times).
+    last changed, before the given times; never placed or changed counts
+    as at creation).
 
     ``host`` is host@backend; instances carry host@backend#pool.
     """
@@ -542,7 +543,8 @@ def instances_on_host(context, host, statuses, scheduled_before=None,
                     Instance.status.in_(statuses))
              .options(orm.joinedload(Instance.share)))
     if scheduled_before is not None:
-        query = query.where(Instance.scheduled_at < scheduled_before)
+        query = query.where(sa.func.coalesce(
+            Instance.scheduled_at, Instance.created_at) < scheduled_before)
     if updated_before is not None:
         query = query.where(sa.func.coalesce(
             Instance.updated_at, Instance.created_at) < updated_before)

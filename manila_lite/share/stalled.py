@@ -57,12 +57,12 @@ class StalledRequestsMixin:
         before = timeutils.utcnow() - datetime.timedelta(
             seconds=CONF.stalled_request_timeout)
         rpc = share_rpcapi.shared()
-        stalled = [
+        waiting = [
             (CREATE_SHARE, i.id, i.scheduled_at, rpc.create_share_instance)
             for i in share_db.instances_on_host(
                 context, self.host, [states.CREATING],
                 scheduled_before=before)]
-        stalled += [
+        waiting += [
             (DELETE_SHARE, i.id, i.updated_at, rpc.delete_share_instance)
             for i in share_db.instances_on_host(
                 context, self.host, [states.DELETING],
@@ -70,11 +70,12 @@ class StalledRequestsMixin:
         for status, operation, cast in (
                 (states.CREATING, CREATE_SNAPSHOT, rpc.create_snapshot),
                 (states.DELETING, DELETE_SNAPSHOT, rpc.delete_snapshot)):
-            stalled += [
-                (operation, i.snapshot_id, i.updated_at, cast)
+            waiting += [
+                (operation, i.snapshot_id, i.updated_at or i.created_at,
+                 cast)
                 for i in snapshot_db.instances_on_host(
                     context, self.host, [status], updated_before=before)]
-        for operation, resource_id, since, cast in stalled:
+        for operation, resource_id, since, cast in waiting:
             if (operation, resource_id) in self._busy:
                 continue
             LOG.warning('The %s %s has waited since %s and its request '
