@@ -278,8 +278,7 @@ def instances_to_resync(context, host):
     """Instances of a share manager (``host@backend``) whose rules a
     previous run left queued or under way, or whose summary is syncing."""
     with db_api.reader.using(context) as session:
-        on_host = sa.or_(Instance.host == host,
-                         Instance.host.like(host + '#%'))
+        on_host = db_api.on_host(Instance.host, host)
         pending = sa.exists().where(
             Mapping.share_instance_id == Instance.id,
             Mapping.state.in_(states.ACCESS_RULE_TRANSITIONAL))

@@ -78,6 +78,21 @@ def _row_values(obj):
     return values
 
 
+def on_host(column, host):
+    """``column`` names host@backend, or a pool of it (host@backend#pool).
+
+    startswith(autoescape) keeps '_' and '%' in host names literal.
+    """
+    return sa.or_(column == host,
+                  column.startswith(host + '#', autoescape=True))
+
+
+def since_before(since_column, created_column, before):
+    """``since_column`` (or, while it is NULL, ``created_column``) is
+    earlier than ``before``."""
+    return sa.func.coalesce(since_column, created_column) < before
+
+
 def insert(session, obj):
     """INSERT one unsaved mapped object with Core, outside the session's
     unit of work; the object stays transient."""

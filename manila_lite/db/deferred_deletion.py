@@ -28,15 +28,6 @@ DID = states.DELETING_IN_DRIVER
 DID_ERROR = states.DELETING_IN_DRIVER_ERROR
 
 
-def on_host(column, host):
-    """``column`` names host@backend, or a pool of it (host@backend#pool).
-
-    startswith(autoescape) keeps '_' and '%' in host names literal.
-    """
-    return sa.or_(column == host,
-                  column.startswith(host + '#', autoescape=True))
-
-
 def _share_deltas(size, sign):
     return {'shares': sign, 'gigabytes': sign * size}
 
@@ -184,7 +175,7 @@ def due_share_instances(context, host, retry_delay, after_id, limit):
     with their shares, export locations and metadata."""
     with db_api.reader.using(context) as session:
         query = (sa.select(ShareInstance)
-                 .where(on_host(ShareInstance.host, host),
+                 .where(db_api.on_host(ShareInstance.host, host),
                         _due(ShareInstance, retry_delay))
                  .options(orm.joinedload(ShareInstance.share))
                  .order_by(ShareInstance.id).limit(limit))
@@ -200,7 +191,7 @@ def due_snapshot_instances(context, host, retry_delay, after_id, limit):
         query = (sa.select(SnapshotInstance, ShareInstance)
                  .join(ShareInstance, ShareInstance.id ==
                        SnapshotInstance.share_instance_id)
-                 .where(on_host(ShareInstance.host, host),
+                 .where(db_api.on_host(ShareInstance.host, host),
                         _due(SnapshotInstance, retry_delay))
                  .options(orm.joinedload(SnapshotInstance.snapshot),
                           orm.joinedload(ShareInstance.share))

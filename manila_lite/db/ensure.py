@@ -13,7 +13,6 @@ from sqlalchemy import orm
 
 from manila_lite import states
 from manila_lite.db import api as db_api
-from manila_lite.db import deferred_deletion
 from manila_lite.db import models
 
 Service = models.Service
@@ -65,7 +64,7 @@ def recover(context, host):
     with db_api.writer.using(context) as session:
         moved = session.execute(
             sa.update(Instance)
-            .where(deferred_deletion.on_host(Instance.host, host),
+            .where(db_api.on_host(Instance.host, host),
                    Instance.status == states.ENSURING)
             .values(status=states.AVAILABLE,
                     updated_at=timeutils.utcnow())).rowcount
@@ -78,7 +77,7 @@ def next_batch_ids(context, host, after_id, limit):
     """Ids of the next available share instances of ``host``."""
     with db_api.reader.using(context) as session:
         query = (sa.select(Instance.id)
-                 .where(deferred_deletion.on_host(Instance.host, host),
+                 .where(db_api.on_host(Instance.host, host),
                         Instance.status == states.AVAILABLE)
                  .order_by(Instance.id).limit(limit))
         if after_id is not None:

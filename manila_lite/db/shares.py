@@ -538,16 +538,15 @@ def instances_on_host(context, host, statuses, scheduled_before=None,
     ``host`` is host@backend; instances carry host@backend#pool.
     """
     query = (sa.select(Instance)
-             .where(sa.or_(Instance.host == host,
-                           Instance.host.like(host + '#%')),
+             .where(db_api.on_host(Instance.host, host),
                     Instance.status.in_(statuses))
              .options(orm.joinedload(Instance.share)))
     if scheduled_before is not None:
-        query = query.where(sa.func.coalesce(
-            Instance.scheduled_at, Instance.created_at) < scheduled_before)
+        query = query.where(db_api.since_before(
+            Instance.scheduled_at, Instance.created_at, scheduled_before))
     if updated_before is not None:
-        query = query.where(sa.func.coalesce(
-            Instance.updated_at, Instance.created_at) < updated_before)
+        query = query.where(db_api.since_before(
+            Instance.updated_at, Instance.created_at, updated_before))
     with db_api.reader.using(context) as session:
         return session.scalars(query).all()
 

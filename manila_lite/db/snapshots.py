@@ -407,12 +407,11 @@ def instances_on_host(context, host, statuses, updated_before=None):
     query = (sa.select(Instance)
              .join(ShareInstance,
                    Instance.share_instance_id == ShareInstance.id)
-             .where(sa.or_(ShareInstance.host == host,
-                           ShareInstance.host.like(host + '#%')),
+             .where(db_api.on_host(ShareInstance.host, host),
                     Instance.status.in_(statuses))
              .options(orm.joinedload(Instance.snapshot)))
     if updated_before is not None:
-        query = query.where(sa.func.coalesce(
-            Instance.updated_at, Instance.created_at) < updated_before)
+        query = query.where(db_api.since_before(
+            Instance.updated_at, Instance.created_at, updated_before))
     with db_api.reader.using(context) as session:
         return session.scalars(query).all()
