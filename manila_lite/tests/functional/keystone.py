@@ -52,8 +52,13 @@ def installed():
 class Keystone:
     """Keystone's config, state and server process in ``workdir``."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, database_url=None):
+        """``database_url``: Keystone's database; SQLite in ``workdir``
+        by default, which serves one writer at a time (enough for the
+        identity tests, not for tempest's parallel workers creating and
+        deleting users)."""
         self.workdir = str(workdir)
+        self.database_url = database_url
         self.port = deploy.free_port()
         self.url = 'http://127.0.0.1:%d/v3' % self.port
         self.config_path = os.path.join(self.workdir, 'keystone.conf')
@@ -73,8 +78,9 @@ class Keystone:
         with open(self.config_path, 'w') as f:
             f.write(deploy.render_config({
                 'DEFAULT': {'log_file': self.log_path},
-                'database': {'connection': 'sqlite:///%s' % os.path.join(
-                    self.workdir, 'keystone.sqlite')},
+                'database': {'connection': self.database_url or
+                             'sqlite:///%s' % os.path.join(
+                                 self.workdir, 'keystone.sqlite')},
                 'token': {'provider': 'fernet', 'expiration': 3600},
                 'fernet_tokens': {'key_repository': state['fernet-keys']},
                 'credential': {'key_repository': state['credential-keys']},
