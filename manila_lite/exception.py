@@ -66,6 +66,10 @@ class ShareInstanceNotFound(NotFound):
     message = 'Share instance %(share_instance_id)s could not be found.'
 
 
+class ShareReplicaNotFound(NotFound):
+    message = 'Share replica %(replica_id)s could not be found.'
+
+
 class ShareTypeNotFound(NotFound):
     message = 'Share type %(share_type_id)s could not be found.'
 
@@ -87,6 +91,20 @@ class ShareTypeExtraSpecsNotFound(NotFound):
 class ShareTypeAccessNotFound(NotFound):
     message = ('Share type access not found for %(share_type_id)s / '
                '%(project_id)s combination.')
+
+
+class ShareGroupTypeNotFound(NotFound):
+    message = 'Share group type %(type_id)s could not be found.'
+
+
+class ShareGroupTypeSpecsNotFound(NotFound):
+    message = ('Share group type %(type_id)s has no group spec with key '
+               '%(key)s.')
+
+
+class ShareGroupTypeAccessNotFound(NotFound):
+    message = ('Project %(project_id)s has no access to share group type '
+               '%(type_id)s.')
 
 
 class ServiceNotFound(NotFound):
@@ -126,6 +144,15 @@ class ShareTypeInUse(Conflict):
 class ShareTypeAccessExists(Conflict):
     message = ('Share type access for %(share_type_id)s / %(project_id)s '
                'combination already exists.')
+
+
+class ShareGroupTypeExists(Conflict):
+    message = 'A share group type named %(name)s already exists.'
+
+
+class ShareGroupTypeAccessExists(Conflict):
+    message = ('Project %(project_id)s already has access to share group '
+               'type %(type_id)s.')
 
 
 class InvalidStatusTransition(Conflict):
@@ -212,6 +239,17 @@ class ShareAccessMetadataNotFound(NotFound):
                'not be found.')
 
 
+# -- resource locks (2.81) ---------------------------------------------------
+
+class ResourceLockNotFound(NotFound):
+    message = 'Resource lock %(lock_id)s could not be found.'
+
+
+class ResourceLockConflict(Conflict):
+    """The resource or its locks forbid this lock (Manila answers 409)."""
+    message = '%(reason)s'
+
+
 class ShareResourceNotFound(NotFound):
     message = 'Share %(share_id)s could not be found on the backend.'
 
@@ -281,5 +319,40 @@ class ShareNetworkInUse(Conflict):
     message = '%(reason)s'
 
 
+class InvalidSecurityService(Conflict):
+    """A security service that cannot join (or replace one in) a share
+    network: one of its type is there already, or the one it would
+    replace is not."""
+    message = '%(reason)s'
+
+
 class NetworkBadConfigurationException(ManilaLiteException):
     message = 'Bad network configuration: %(reason)s'
+
+
+# -- QoS types (2.94) and share transfers (2.77) ------------------------------
+
+class QosTypeNotFound(NotFound):
+    message = 'QoS type %(qos_type_id)s could not be found.'
+
+
+class QosTypeSpecNotFound(NotFound):
+    message = 'QoS type %(qos_type_id)s has no spec with key %(key)s.'
+
+
+class QosTypeExists(Conflict):
+    message = 'A QoS type named %(name)s already exists.'
+
+
+class QosTypeInUse(Invalid):
+    """Manila answers 400 for a QoS type shares still use."""
+    message = ('QoS type %(qos_type_id)s is in use by shares and cannot be '
+               'deleted.')
+
+
+class TransferNotFound(NotFound):
+    message = 'Transfer %(transfer_id)s could not be found.'
+
+
+class InvalidAuthKey(Invalid):
+    message = 'Invalid auth key: %(reason)s'

@@ -40,6 +40,9 @@ DELETING_IN_DRIVER_ERROR = 'deleting_in_driver_error'
 DEFERRED_DELETION = (DELETING_IN_DRIVER, DELETING_IN_DRIVER_ERROR)
 # Ensure shares (2.86+): an available share while its backend checks it.
 ENSURING = 'ensuring'
+# Share transfers (2.77+): an available share offered to another project;
+# accepting, deleting or expiring the transfer makes it available again.
+AWAITING_TRANSFER = 'awaiting_transfer'
 
 # Access rules. The share instance's summary of its rules (2.10+): the
 # API moves it from active to syncing when it queues a change, the share
@@ -85,11 +88,25 @@ ACCESS_RULE_UPDATABLE = (AVAILABLE, ERROR, EXTENDING_ERROR, SHRINKING_ERROR,
 # Statuses an administrator may set with reset_status.
 SHARE_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING, ERROR_DELETING)
 
+# Task states of a share (its migration, 2.5+). Migration is not served,
+# so nothing here sets one; an administrator may still set any of them,
+# or None, with reset_task_state (2.22+), as in Manila.
+SHARE_TASK_STATES = (
+    'migration_starting', 'migration_in_progress', 'migration_completing',
+    'migration_success', 'migration_error', 'migration_cancelled',
+    'migration_driver_in_progress', 'migration_driver_phase1_done',
+    'data_copying_starting', 'data_copying_in_progress',
+    'data_copying_completing', 'data_copying_completed',
+    'data_copying_cancelled', 'data_copying_error', None,
+)
+
 # current status -> statuses it may move to.
 SHARE_INSTANCE = {
     CREATING: {AVAILABLE, ERROR},
     AVAILABLE: {DELETING, REVERTING, EXTENDING, SHRINKING,
-                UNMANAGE_STARTING, DELETING_IN_DRIVER, ENSURING},
+                UNMANAGE_STARTING, DELETING_IN_DRIVER, ENSURING,
+                AWAITING_TRANSFER},
+    AWAITING_TRANSFER: {AVAILABLE},
     ERROR: {DELETING, UNMANAGE_STARTING, DELETING_IN_DRIVER},
     DELETING: {DELETED, ERROR_DELETING},
     ERROR_DELETING: {DELETING},

@@ -107,8 +107,10 @@ class ContextMiddleware:
         except exception.ManilaLiteException as err:
             return faults.fault_response(err.code, err.msg)
         req.environ['manila.api_version'] = version
+        is_experimental = microversion.experimental(req.headers)
+        req.environ['manila.api_experimental'] = is_experimental
         response = req.get_response(self.app)
-        microversion.add_headers(response, version)
+        microversion.add_headers(response, version, is_experimental)
         return response
 
 

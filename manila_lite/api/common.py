@@ -65,6 +65,20 @@ def bool_param(value, name):
             reason='%s must be a boolean, not %r.' % (name, value))
 
 
+def is_public_filter(value):
+    """An administrator's ``is_public`` filter of a type list: absent is
+    True (public ones and private ones shared with the caller's project),
+    'all' is None (every one), else a boolean."""
+    if value is None:
+        return True
+    if value.lower() == 'all':
+        return None
+    try:
+        return strutils.bool_from_string(value, strict=True)
+    except ValueError:
+        raise exception.Invalid('Invalid is_public filter [%s]' % value)
+
+
 def int_param(value, name, minimum=0):
     try:
         number = int(value)
@@ -155,11 +169,42 @@ def accepted():
     return webob.Response(status=202, content_type=None)
 
 
-def require_version(req, low, high=None):
-    """404, as Manila answers for a method absent at the request version."""
-    if not version(req).matches(low, high):
+def require_version(req, low, high=None, experimental_before=None):
+    """404, as Manila answers for a method absent at the request version.
+
+    Below ``experimental_before`` the method was experimental: it exists
+    only for requests sending X-OpenStack-Manila-API-Experimental: True.
+    """
+    current = version(req)
+    if not current.matches(low, high) or (
+            experimental_before is not None and
+            current < microversion.Version(experimental_before) and
+            not req.environ.get('manila.api_experimental')):
         raise exception.VersionNotFoundForAPIMethod(
             'The resource could not be found.')
+
+
+def action(req, body_schema, actions):
+    """``(name, entry, args)`` of a ``POST .../action`` request.
+
+    The body names one action. ``actions`` maps each name to its entry:
+    a handler, or a tuple ``(handler, first version[, last version],
+    ...)``. A name that is not there, or not at the request's version,
+    is a 404 whatever the resource: Manila answers so for an action below
+    its microversion, and a name we do not know may be one Manila serves
+    and we do not (``migration_start``).
+    """
+    data = body(req, body_schema)
+    name, args = next(iter(data.items()))
+    entry = actions.get(name)
+    spec = entry if isinstance(entry, tuple) else (entry,)
+    low = spec[1] if len(spec) > 1 else microversion.MIN_VERSION
+    high = spec[2] if len(spec) > 2 else None
+    if entry is None or not version(req).matches(low, high):
+        raise exception.VersionNotFoundForAPIMethod(
+            'Action %s is not available at API version %s.'
+            % (name, version(req)))
+    return name, entry, args
 
 
 def check_url_name(req):

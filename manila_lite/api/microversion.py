@@ -2,6 +2,8 @@
 
 import re
 
+from oslo_utils import strutils
+
 from manila_lite import exception
 
 HEADER = 'X-OpenStack-Manila-API-Version'
@@ -56,6 +58,15 @@ def negotiate(headers):
     return version
 
 
-def add_headers(response, version):
+def experimental(headers):
+    """Whether a request opts in to experimental APIs (Manila reads the
+    header leniently: anything but a true-ish word is false)."""
+    return strutils.bool_from_string(headers.get(EXPERIMENTAL_HEADER))
+
+
+def add_headers(response, version, is_experimental=False):
     response.headers[HEADER] = str(version)
+    if is_experimental:
+        # Echoed as Manila does.
+        response.headers[EXPERIMENTAL_HEADER] = 'True'
     response.headers['Vary'] = HEADER

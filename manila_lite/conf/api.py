@@ -39,6 +39,10 @@ api_opts = [
                help='How API requests are authenticated.'),
     cfg.StrOpt('default_share_type',
                help='Share type used when a create request names none.'),
+    cfg.StrOpt('default_share_group_type',
+               help='Name of the share group type shown by '
+                    'GET /share-group-types/default and flagged '
+                    'is_default (2.46+); unset, there is no default.'),
     cfg.ListOpt('enabled_share_protocols',
                 default=['NFS', 'CIFS', 'GLUSTERFS', 'HDFS', 'CEPHFS',
                          'MAPRFS'],

@@ -1,5 +1,6 @@
 """Options of share features added by microversions 2.65 to 2.99:
-admin-only metadata keys (2.68, 2.87) and the recycle bin (2.69)."""
+admin-only metadata keys (2.68, 2.87), the recycle bin (2.69) and share
+transfers (2.77)."""
 
 from oslo_config import cfg
 
@@ -28,6 +29,15 @@ share_feature_opts = [
                help='Expired soft-deleted shares deleted per run of the '
                     "scheduler's periodic task; the rest wait for the "
                     'next run.'),
+    cfg.IntOpt('transfer_retention_time', default=300, min=1,
+               help='Seconds a share transfer (API 2.77+) waits to be '
+                    "accepted. The scheduler's periodic task then deletes "
+                    'it and the share, awaiting_transfer until then, is '
+                    'available again to its project.'),
+    cfg.IntOpt('share_transfer_key_length', default=16, min=16, max=255,
+               help='Length, in hexadecimal digits, of the auth key a new '
+                    'share transfer answers with (once; only a salted hash '
+                    'of it is kept).'),
 ]
 
 

@@ -22,6 +22,7 @@ from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
+from manila_lite.db import resource_locks
 
 Rule = models.ShareAccessRule
 Mapping = models.ShareInstanceAccessRule
@@ -99,11 +100,14 @@ def _mark_syncing(session, instance_ids):
 
 @db_api.retry_on_deadlock
 def create(context, share_id, access_type, access_to, access_level,
-           metadata=None):
+           metadata=None, locks=()):
     """Queue a new rule on every instance of the share.
 
-    Raises ShareAccessExists (the same grantee of the same type is already
-    on the share, in any state) or InvalidShare, with nothing written.
+    ``locks`` are resource lock rows (without ``resource_id``) placed on
+    the rule in the same transaction (allow_access's lock_deletion and
+    lock_visibility). Raises ShareAccessExists (the same grantee of the
+    same type is already on the share, in any state) or InvalidShare,
+    with nothing written.
     """
     with db_api.writer.using(context) as session:
         instance_ids = _lock_instances(session, share_id)
@@ -114,8 +118,9 @@ def create(context, share_id, access_type, access_to, access_level,
                for other in existing):
             raise exception.ShareAccessExists(access_type=access_type,
                                               access=access_to)
-        rule = Rule(share_id=share_id, access_type=access_type,
-                    access_to=access_to, access_level=access_level)
+        rule = Rule(id=models._uuid(), share_id=share_id,
+                    access_type=access_type, access_to=access_to,
+                    access_level=access_level)
         rule.instance_mappings = [
             Mapping(share_instance_id=instance_id,
                     state=states.ACCESS_QUEUED_TO_APPLY)
@@ -123,6 +128,8 @@ def create(context, share_id, access_type, access_to, access_level,
         rule.access_metadata = [Metadata(key=k, value=v)
                                 for k, v in (metadata or {}).items()]
         session.add(rule)
+        session.add_all(models.ResourceLock(resource_id=rule.id, **values)
+                        for values in locks)
         _mark_syncing(session, instance_ids)
     return get(context, rule.id)
 
@@ -192,13 +199,16 @@ def rules_for_instances(context, instance_ids, rule_states=None):
 # -- changes the API queues ---------------------------------------------------
 
 @db_api.retry_on_deadlock
-def queue_deny(context, share_id, access_id):
-    """Queue the removal of a rule from every instance of its share.
+def queue_deny(context, share_id, access_id, drop_locks=()):
+    """Queue the removal of a rule from every instance of its share, and
+    delete ``drop_locks`` (the rule's deletion locks the caller lifts
+    with ``unrestrict``) in the same transaction.
 
     Returns False when it was being denied already (nothing to do).
     """
     with db_api.writer.using(context) as session:
         instance_ids = _lock_instances(session, share_id)
+        resource_locks.delete_in(session, drop_locks)
         moved = session.execute(
             sa.update(Mapping)
             .where(Mapping.access_id == access_id,
@@ -495,6 +505,7 @@ def _forget_denied(session, mapping_ids):
             Rule.id.in_(access_ids),
             ~sa.exists().where(Mapping.access_id == Rule.id))).all()
     if orphans:
+        resource_locks.forget_rules(session, orphans)
         session.execute(sa.delete(Metadata).where(
             Metadata.access_id.in_(orphans)))
         session.execute(sa.delete(Rule).where(Rule.id.in_(orphans))

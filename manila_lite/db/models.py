@@ -1,4 +1,12 @@
-"""SQLAlchemy models; alembic migrations create exactly this schema."""
+"""SQLAlchemy models; alembic migrations create exactly this schema.
+
+Child rows (metadata, specs, mappings, instances) go with their parent on
+every database: the foreign key says ``ondelete='CASCADE'`` and the
+parent's relationship ``cascade='all, delete-orphan', passive_deletes=True``
+-- the ORM deletes the children it has loaded and leaves the others to
+the database. Without the cascade it would set their foreign key to NULL,
+which NOT NULL columns refuse (MariaDB, PostgreSQL and SQLite alike).
+"""
 
 import datetime
 
@@ -90,9 +98,9 @@ class ShareType(Base):
 
     extra_specs: orm.Mapped[list['ShareTypeExtraSpec']] = orm.relationship(
         back_populates='share_type', cascade='all, delete-orphan',
-        lazy='selectin')
+        passive_deletes=True, lazy='selectin')
     projects: orm.Mapped[list['ShareTypeProject']] = orm.relationship(
-        cascade='all, delete-orphan')
+        cascade='all, delete-orphan', passive_deletes=True)
 
     @property
     def specs(self):
@@ -128,6 +136,83 @@ class ShareTypeProject(Base):
         UUID, sa.ForeignKey('share_types.id', ondelete='CASCADE'),
         index=True)
     project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+
+class ShareGroupType(Base):
+    """What a share group may be made of (2.31+): its share types and
+    group specs. Share groups themselves are not served yet."""
+
+    __tablename__ = 'share_group_types'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
+    is_public: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=True)
+
+    group_specs: orm.Mapped[list['ShareGroupTypeSpec']] = orm.relationship(
+        cascade='all, delete-orphan', passive_deletes=True, lazy='selectin',
+        order_by='ShareGroupTypeSpec.id')
+    share_type_mappings: orm.Mapped[
+        list['ShareGroupTypeShareTypeMapping']] = orm.relationship(
+        cascade='all, delete-orphan', passive_deletes=True, lazy='selectin',
+        order_by='ShareGroupTypeShareTypeMapping.id')
+    projects: orm.Mapped[list['ShareGroupTypeProject']] = orm.relationship(
+        cascade='all, delete-orphan', passive_deletes=True)
+
+    @property
+    def specs(self):
+        return {spec.key: spec.value for spec in self.group_specs}
+
+    @property
+    def share_type_ids(self):
+        return [m.share_type_id for m in self.share_type_mappings]
+
+
+class ShareGroupTypeSpec(Base):
+    __tablename__ = 'share_group_type_specs'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_group_type_id', 'key',
+        name='uniq_share_group_type_specs0type0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_group_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_group_types.id', ondelete='CASCADE'),
+        index=True)
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+
+class ShareGroupTypeProject(Base):
+    __tablename__ = 'share_group_type_projects'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_group_type_id', 'project_id',
+        name='uniq_share_group_type_projects0type0project'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_group_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_group_types.id', ondelete='CASCADE'),
+        index=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+
+class ShareGroupTypeShareTypeMapping(Base):
+    """A share type a group type may hold; a share type so named cannot
+    be deleted (no cascade from share_types)."""
+
+    __tablename__ = 'share_group_type_share_type_mappings'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_group_type_id', 'share_type_id',
+        name='uniq_share_group_type_share_type_mappings0group_type0type'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_group_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_group_types.id', ondelete='CASCADE'),
+        index=True)
+    share_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_types.id'), index=True)
 
 
 class Share(Base):
@@ -179,9 +264,9 @@ class Share(Base):
 
     instance: orm.Mapped['ShareInstance'] = orm.relationship(
         back_populates='share', uselist=False, lazy='joined',
-        innerjoin=True, cascade='all, delete-orphan')
+        innerjoin=True, cascade='all, delete-orphan', passive_deletes=True)
     share_metadata: orm.Mapped[list['ShareMetadata']] = orm.relationship(
-        cascade='all, delete-orphan', lazy='selectin')
+        cascade='all, delete-orphan', passive_deletes=True, lazy='selectin')
 
     # Fields views read that live on the instance, so views need not care.
     @property
@@ -266,11 +351,15 @@ class ShareInstance(Base):
         types.Timestamp)
     launched_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         types.Timestamp)
+    # The QoS type (2.94) the share type named when the share was
+    # created. No foreign key: the column is added to a table SQLite
+    # could only rebuild to add one; deleting a QoS type checks it.
+    qos_type_id: orm.Mapped[str | None] = orm.mapped_column(UUID)
 
     share: orm.Mapped[Share] = orm.relationship(back_populates='instance',
                                                 lazy='raise')
     export_locations: orm.Mapped[list['ExportLocation']] = orm.relationship(
-        cascade='all, delete-orphan', lazy='selectin',
+        cascade='all, delete-orphan', passive_deletes=True, lazy='selectin',
         order_by='ExportLocation.id')
 
 
@@ -289,10 +378,14 @@ class ExportLocation(Base):
                                                         default=False)
     preferred: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
                                                     default=False)
+    # Set on creation too: Manila shows a location's updated_at from then.
+    updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        types.Timestamp, default=_now, onupdate=_now)
 
-    # Metadata (2.87+); the database cascades deletes.
+    # Metadata (2.87+).
     el_metadata: orm.Mapped[list['ExportLocationMetadata']] = \
-        orm.relationship(lazy='selectin', passive_deletes=True)
+        orm.relationship(cascade='all, delete-orphan', passive_deletes=True,
+                         lazy='selectin')
 
     @property
     def metadata_dict(self):
@@ -335,9 +428,10 @@ class ShareAccessRule(Base):
 
     instance_mappings: orm.Mapped[list['ShareInstanceAccessRule']] = \
         orm.relationship(back_populates='access_rule', lazy='selectin',
-                         passive_deletes=True)
+                         cascade='all, delete-orphan', passive_deletes=True)
     access_metadata: orm.Mapped[list['ShareAccessRuleMetadata']] = \
-        orm.relationship(lazy='selectin', passive_deletes=True)
+        orm.relationship(cascade='all, delete-orphan', passive_deletes=True,
+                         lazy='selectin')
 
     @property
     def metadata_dict(self):
@@ -381,6 +475,34 @@ class ShareAccessRuleMetadata(Base):
     value: orm.Mapped[str] = orm.mapped_column(sa.String(1023))
 
 
+class ResourceLock(Base):
+    """A user's veto on one action of a share or an access rule (2.81).
+
+    ``resource_id`` names a share or a rule, so it has no foreign key;
+    locks of a share and of its rules go with the share (db/shares.py),
+    those of a rule with the rule (db/access_rules.py).
+    """
+
+    __tablename__ = 'resource_locks'
+    __table_args__ = (
+        sa.Index('ix_resource_locks_resource', 'resource_id',
+                 'resource_action'),
+        sa.Index('ix_resource_locks_project_id', 'project_id'),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    user_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    # Who placed it: user, admin or service; decides who may lift it.
+    lock_context: orm.Mapped[str] = orm.mapped_column(sa.String(16))
+    resource_type: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    resource_id: orm.Mapped[str] = orm.mapped_column(UUID)
+    resource_action: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    lock_reason: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(1023))
+
+
 class Quota(Base):
     """A hard limit set for a project, a user in it, or a share type."""
 
@@ -396,6 +518,21 @@ class Quota(Base):
     user_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
     share_type_id: orm.Mapped[str] = orm.mapped_column(sa.String(36),
                                                        default='')
+    resource: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    hard_limit: orm.Mapped[int] = orm.mapped_column()
+
+
+class QuotaClass(Base):
+    """A hard limit of a named quota class. Class ``default`` holds the
+    defaults of every project's quotas, overriding the configured ones."""
+
+    __tablename__ = 'quota_classes'
+    __table_args__ = (sa.UniqueConstraint(
+        'class_name', 'resource', name='uniq_quota_classes0class0resource'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    class_name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     resource: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     hard_limit: orm.Mapped[int] = orm.mapped_column()
 
@@ -480,7 +617,7 @@ class ShareSnapshot(Base):
 
     instance: orm.Mapped['ShareSnapshotInstance'] = orm.relationship(
         back_populates='snapshot', uselist=False, lazy='joined',
-        innerjoin=True, cascade='all, delete-orphan')
+        innerjoin=True, cascade='all, delete-orphan', passive_deletes=True)
 
     # Fields views read that live on the instance.
     @property
@@ -499,9 +636,10 @@ class ShareSnapshot(Base):
     def share_instance_id(self):
         return self.instance.share_instance_id
 
-    # Metadata (2.73+); the database cascades deletes.
+    # Metadata (2.73+).
     snapshot_metadata: orm.Mapped[list['ShareSnapshotMetadata']] = \
-        orm.relationship(lazy='selectin', passive_deletes=True)
+        orm.relationship(cascade='all, delete-orphan', passive_deletes=True,
+                         lazy='selectin')
 
     @property
     def metadata_dict(self):
@@ -569,7 +707,8 @@ class ShareNetwork(Base):
 
     subnets: orm.Mapped[list['ShareNetworkSubnet']] = orm.relationship(
         back_populates='share_network', cascade='all, delete-orphan',
-        lazy='selectin', order_by='ShareNetworkSubnet.created_at')
+        passive_deletes=True, lazy='selectin',
+        order_by='ShareNetworkSubnet.created_at')
     security_services: orm.Mapped[list['SecurityService']] = \
         orm.relationship(secondary='share_network_security_services',
                          lazy='selectin', viewonly=True)
@@ -601,7 +740,8 @@ class ShareNetworkSubnet(Base):
     share_network: orm.Mapped[ShareNetwork] = orm.relationship(
         back_populates='subnets', lazy='raise')
     subnet_metadata: orm.Mapped[list['ShareNetworkSubnetMetadata']] = \
-        orm.relationship(cascade='all, delete-orphan', lazy='selectin')
+        orm.relationship(cascade='all, delete-orphan', passive_deletes=True,
+                         lazy='selectin')
 
     @property
     def is_default(self):
@@ -696,10 +836,11 @@ class ShareServer(Base):
         sa.Boolean, default=False)
 
     subnet_mappings: orm.Mapped[list['ShareServerSubnetMapping']] = \
-        orm.relationship(cascade='all, delete-orphan', lazy='selectin',
-                         viewonly=False)
+        orm.relationship(cascade='all, delete-orphan', passive_deletes=True,
+                         lazy='selectin')
     network_allocations: orm.Mapped[list['NetworkAllocation']] = \
-        orm.relationship(cascade='all, delete-orphan', lazy='selectin',
+        orm.relationship(cascade='all, delete-orphan', passive_deletes=True,
+                         lazy='selectin',
                          order_by='NetworkAllocation.created_at')
 
     @property
@@ -756,3 +897,60 @@ class NetworkAllocation(Base):
     mtu: orm.Mapped[int | None] = orm.mapped_column()
     network_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
     segmentation_id: orm.Mapped[int | None] = orm.mapped_column()
+
+
+# -- QoS types (2.94) and share transfers (2.77) ------------------------------
+
+class QosType(Base):
+    """A named set of QoS specs a share type refers to by name (its extra
+    spec ``default_qos_type``)."""
+
+    __tablename__ = 'qos_types'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+    qos_specs: orm.Mapped[list['QosTypeSpec']] = orm.relationship(
+        cascade='all, delete-orphan', passive_deletes=True, lazy='selectin',
+        order_by='QosTypeSpec.id')
+
+    @property
+    def specs(self):
+        return {spec.key: spec.value for spec in self.qos_specs}
+
+
+class QosTypeSpec(Base):
+    __tablename__ = 'qos_type_specs'
+    __table_args__ = (sa.UniqueConstraint(
+        'qos_type_id', 'key', name='uniq_qos_type_specs0type0key'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    qos_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('qos_types.id', ondelete='CASCADE'), index=True)
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+
+class ShareTransfer(Base):
+    """A share offered to another project until accepted, deleted or
+    expired. Only the salted hash of its auth key is kept; accepting or
+    deleting it removes the row, and so does deleting its share."""
+
+    __tablename__ = 'share_transfers'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    resource_type: orm.Mapped[str] = orm.mapped_column(sa.String(255),
+                                                       default='share')
+    resource_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('shares.id', ondelete='CASCADE'), index=True)
+    display_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    salt: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    crypt_hash: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    source_project_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), index=True)
+    expires_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        types.Timestamp, index=True)

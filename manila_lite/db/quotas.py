@@ -25,8 +25,47 @@ RESOURCES = tuple(quota_conf.RESOURCES)
 UNLIMITED = -1
 
 
-def defaults():
+# The quota class whose limits are every project's defaults.
+DEFAULT_CLASS = 'default'
+
+
+def _configured():
+    """The defaults of the [quota] options."""
     return {name: CONF.quota[name] for name in RESOURCES}
+
+
+def class_limits(context, class_name):
+    """Every limit of a quota class: its own rows, else the configured
+    defaults."""
+    with db_api.reader.using(context) as session:
+        rows = session.execute(
+            sa.select(models.QuotaClass.resource,
+                      models.QuotaClass.hard_limit)
+            .where(models.QuotaClass.class_name == class_name)).all()
+    limits = _configured()
+    limits.update((resource, limit) for resource, limit in rows
+                  if resource in limits)
+    return limits
+
+
+def defaults(context):
+    """The defaults of every project's quotas (class ``default``)."""
+    return class_limits(context, DEFAULT_CLASS)
+
+
+def set_class_limits(context, class_name, values):
+    """Set hard limits of a quota class, {resource: limit}."""
+    with db_api.writer.using(context) as session:
+        existing = {q.resource: q for q in session.scalars(
+            sa.select(models.QuotaClass).where(
+                models.QuotaClass.class_name == class_name))}
+        for resource, limit in values.items():
+            if resource in existing:
+                existing[resource].hard_limit = limit
+            else:
+                session.add(models.QuotaClass(
+                    class_name=class_name, resource=resource,
+                    hard_limit=limit))
 
 
 def _scopes(project_id, user_id, share_type_id):
@@ -40,25 +79,43 @@ def _scopes(project_id, user_id, share_type_id):
 
 
 def _limits(session, project_id):
-    """All limits of a project: {(user, type): {resource: limit}}."""
-    rows = session.execute(
-        sa.select(models.Quota.user_id, models.Quota.share_type_id,
-                  models.Quota.resource, models.Quota.hard_limit)
-        .where(models.Quota.project_id == project_id)).all()
+    """All limits of a project: {(user, type): {resource: limit}}.
+
+    The project scope ('', '') holds every resource: the project's own
+    limit, else the ``default`` quota class's, else the configured
+    default. One statement (on the path of every share create): the
+    class rows come in the same result, their user column NULL where a
+    project's rows have ''.
+    """
+    own = (sa.select(models.Quota.user_id, models.Quota.share_type_id,
+                     models.Quota.resource, models.Quota.hard_limit)
+           .where(models.Quota.project_id == project_id))
+    by_class = (sa.select(sa.null(), sa.null(), models.QuotaClass.resource,
+                          models.QuotaClass.hard_limit)
+                .where(models.QuotaClass.class_name == DEFAULT_CLASS))
     limits = {}
-    for user_id, type_id, resource, hard_limit in rows:
-        limits.setdefault((user_id, type_id), {})[resource] = hard_limit
+    project = _configured()
+    for user_id, type_id, resource, hard_limit in session.execute(
+            sa.union_all(own, by_class)).all():
+        if user_id is None:
+            if resource in project:
+                project[resource] = hard_limit
+        else:
+            limits.setdefault((user_id, type_id), {})[resource] = hard_limit
+    project.update(limits.get(('', ''), {}))
+    limits[('', '')] = project
     return limits
 
 
 def effective_limits(session, project_id, user_id='', share_type_id=''):
     """Limits that apply at one scope: its own, else the project's.
 
-    The project scope falls back to the configured defaults; a user or share
-    type scope with no quota of its own is bounded by the project only.
+    The project scope falls back to the defaults (quota class ``default``,
+    then the configuration); a user or share type scope with no quota of
+    its own is bounded by the project only.
     """
     limits = _limits(session, project_id)
-    project = dict(defaults(), **limits.get(('', ''), {}))
+    project = limits[('', '')]
     if not user_id and not share_type_id:
         return project
     return dict(project, **limits.get((user_id, share_type_id), {}))
@@ -93,7 +150,7 @@ def _check_limits(session, project_id, scopes, rows, deltas, limits=None):
         return
     if limits is None:
         limits = _limits(session, project_id)
-    project_limits = dict(defaults(), **limits.get(('', ''), {}))
+    project_limits = limits[('', '')]
     for scope in scopes:
         scope_limits = (project_limits if scope == ('', '')
                         else limits.get(scope, {}))
@@ -177,8 +234,7 @@ def check_per_share_size(session, project_id, size):
     """Raise 413 when one share of ``size`` is over the project's
     per-share limit; the project's limits otherwise, for consume."""
     limits = _limits(session, project_id)
-    limit = dict(defaults(), **limits.get(('', ''), {}))[
-        'per_share_gigabytes']
+    limit = limits[('', '')]['per_share_gigabytes']
     if limit != UNLIMITED and size > limit:
         raise exception.OverQuota(resource='per_share_gigabytes',
                                   requested=size, in_use=0, limit=limit)

@@ -25,9 +25,12 @@ Server = models.ShareServer
 SORT_KEYS = {'created_at': Network.created_at, 'id': Network.id,
              'name': Network.name, 'updated_at': Network.updated_at,
              'project_id': Network.project_id}
+# Network columns the list filters match exactly.
+NETWORK_FILTERS = ('name', 'description', 'id', 'status', 'user_id')
 # Subnet columns the list filters of networks match (any subnet).
 SUBNET_FILTERS = ('neutron_net_id', 'neutron_subnet_id', 'network_type',
-                  'segmentation_id', 'cidr', 'ip_version')
+                  'segmentation_id', 'cidr', 'ip_version', 'gateway', 'mtu',
+                  'availability_zone')
 
 
 @db_api.retry_on_deadlock
@@ -65,9 +68,10 @@ def get_all(context, filters, sort_key='created_at', sort_dir='desc',
         query = sa.select(Network)
         query = project_scope.scoped(query, context, filters,
                                      Network.project_id)
-        for key in ('name', 'description'):
+        for key in NETWORK_FILTERS:
             if key in filters:
                 query = query.where(getattr(Network, key) == filters[key])
+        for key in ('name', 'description'):
             if key + '~' in filters:
                 query = query.where(getattr(Network, key).ilike(
                     '%' + filters[key + '~'] + '%'))
@@ -352,11 +356,11 @@ def add_security_service(context, network_id, service):
             Network.id == network_id).with_for_update()).first()
         same = [s for s in network.security_services if s.id == service.id]
         if same:
-            raise exception.InvalidInput(
+            raise exception.InvalidSecurityService(
                 reason='Security service %s is already associated with '
                        'share network %s.' % (service.id, network_id))
         if any(s.type == service.type for s in network.security_services):
-            raise exception.InvalidInput(
+            raise exception.InvalidSecurityService(
                 reason='Share network %s already has a security service of '
                        'type %s.' % (network_id, service.type))
         session.add(link(share_network_id=network_id,
@@ -448,9 +452,12 @@ def change_security_service(context, network_id, new_service,
         session.add(link(share_network_id=network_id,
                          security_service_id=new_service.id))
         data = jsonutils.loads(network.async_operation_data or '{}')
-        for key in drop_keys:
-            data.pop(key, None)
-        network.async_operation_data = jsonutils.dumps(data)
+        if any(key in data for key in drop_keys):
+            # Written only when it changes: a plain association leaves
+            # the network row (and its updated_at) alone, as in Manila.
+            for key in drop_keys:
+                data.pop(key, None)
+            network.async_operation_data = jsonutils.dumps(data)
         return _start_change(session, network, {
             'operation': 'security_service',
             'new_security_service_id': new_service.id,

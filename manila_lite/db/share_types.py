@@ -150,6 +150,11 @@ def destroy(context, type_id):
         if session.scalar(sa.select(sa.exists().where(
                 models.ShareInstance.share_type_id == type_id))):
             raise exception.ShareTypeInUse(share_type_id=type_id)
+        # A share group type naming it keeps it too, as in Manila.
+        if session.scalar(sa.select(sa.exists().where(
+                models.ShareGroupTypeShareTypeMapping.share_type_id ==
+                type_id))):
+            raise exception.ShareTypeInUse(share_type_id=type_id)
         share_type = session.get(ShareType, type_id)
         if share_type is None:
             raise exception.ShareTypeNotFound(share_type_id=type_id)

@@ -10,6 +10,8 @@ from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import quotas
+from manila_lite.db import resource_locks
+from manila_lite.db import scheduler_hints
 
 Share = models.Share
 Instance = models.ShareInstance
@@ -40,13 +42,16 @@ def quota_deltas(size, sign=1):
 
 
 @db_api.retry_on_deadlock
-def create(context, share_values, instance_values, metadata=None):
+def create(context, share_values, instance_values, metadata=None,
+           hint_shares=None):
     """Insert a share, its instance and metadata, and charge quota, at once.
 
     Raises OverQuota with nothing written when the project is over quota.
     The rows go in as Core INSERTs: the returned share is the caller's
     to read, not tracked by any session (the ORM's unit of work costs
-    more than the statements here).
+    more than the statements here). ``hint_shares`` ({metadata key:
+    [share ids]}): the shares the affinity hints name, which record the
+    new share in the same transaction.
     """
     share = models.Share(**share_values)
     share.instance = models.ShareInstance(**instance_values)
@@ -65,6 +70,8 @@ def create(context, share_values, instance_values, metadata=None):
         for item in share.share_metadata:
             item.share_id = share.id
         db_api.insert_many(session, share.share_metadata)
+        if hint_shares:
+            scheduler_hints.record(session, share.id, hint_shares)
     return share
 
 
@@ -311,6 +318,18 @@ def _after_marker(session, query, marker, sort_keys, sort_dirs):
     return query.where(sa.or_(*clauses))
 
 
+def holding_location(filters):
+    """Clause for instances holding the export location of the filters
+    ``export_location_id`` and/or ``export_location_path``."""
+    location = models.ExportLocation
+    conds = [location.share_instance_id == Instance.id]
+    if 'export_location_id' in filters:
+        conds.append(location.uuid == filters['export_location_id'])
+    if 'export_location_path' in filters:
+        conds.append(location.path == filters['export_location_path'])
+    return sa.exists().where(*conds)
+
+
 def _apply_filters(query, filters):
     exact = {
         'status': Instance.status, 'host': Instance.host,
@@ -344,13 +363,7 @@ def _apply_filters(query, filters):
             sa.and_(models.ShareMetadata.key == key,
                     models.ShareMetadata.value == value)))
     if 'export_location_id' in filters or 'export_location_path' in filters:
-        location = models.ExportLocation
-        conds = [location.share_instance_id == Instance.id]
-        if 'export_location_id' in filters:
-            conds.append(location.uuid == filters['export_location_id'])
-        if 'export_location_path' in filters:
-            conds.append(location.path == filters['export_location_path'])
-        query = query.where(sa.exists().where(*conds))
+        query = query.where(holding_location(filters))
     if 'share_type_ids' in filters:
         query = query.where(
             Instance.share_type_id.in_(filters['share_type_ids']))
@@ -473,6 +486,10 @@ def _destroy(session, share_id):
         quotas.consume(session, share.project_id, share.user_id,
                        share.share_type_id,
                        quota_deltas(share.size, sign=-1))
+    # Locks name their resource without a foreign key: those of the
+    # share and of its access rules go in the same transaction.
+    resource_locks.forget_share(session, share_id)
+    scheduler_hints.forget(session, share_id)
     session.execute(sa.delete(Share.__table__)
                     .where(Share.__table__.c.id == share_id))
     return True

@@ -18,6 +18,12 @@ roles itself, so an operator can retune a persona in one place.
 ``ANY_READER``
     an administrator, or a reader of any project: resources owned by no
     project (share types, availability zones, default quotas).
+``ADMIN_OR_SERVICE``
+    an administrator, or a service (``role:service``): views across
+    projects that services need too.
+``ADMIN_OR_OWNER_USER``
+    an administrator, a service, or the member of the owning project who
+    created the target (the target carries ``user_id``): resource locks.
 
 The target of a check is the resource's ``{'project_id': ...}``; actions
 with no resource yet (create, list) check against the caller's own
@@ -40,6 +46,8 @@ PROJECT_READER = 'rule:project_reader'
 ADMIN_OR_MEMBER = 'rule:admin_or_project_member'
 ADMIN_OR_READER = 'rule:admin_or_project_reader'
 ANY_READER = 'rule:any_project_reader'
+ADMIN_OR_SERVICE = 'rule:admin_or_service'
+ADMIN_OR_OWNER_USER = 'rule:admin_or_owner_user'
 
 rules = [
     policy.RuleDefault(
@@ -64,6 +72,18 @@ rules = [
         'any_project_reader', 'rule:context_is_admin or role:reader',
         description='Anyone with a reader role in some project, for '
                     'resources not owned by a project.'),
+    policy.RuleDefault(
+        'admin_or_service', 'rule:context_is_admin or role:service',
+        description='An administrator, or another OpenStack service acting '
+                    'with the service role.'),
+    policy.RuleDefault(
+        'admin_or_owner_user',
+        'rule:context_is_admin or role:service or '
+        '(rule:project_member and user_id:%(user_id)s)',
+        description='An administrator, a service, or the member of the '
+                    'owning project who created the resource (its '
+                    'user_id): for things one user places, like resource '
+                    'locks.'),
     # Names Manila's older policy files refer to, so that an operator's
     # overrides written against them keep meaning something.
     policy.RuleDefault(

@@ -28,8 +28,10 @@ BOOLEAN_EXTRA_SPECS = (
     'revert_to_snapshot_support',
     'mount_snapshot_support',
 )
-# Extra specs acted on by other filters, never compared to capabilities.
-NON_CAPABILITY_EXTRA_SPECS = ('availability_zones',)
+# Extra specs never compared to capabilities: the zones a type allows
+# (another filter acts on them) and the QoS type (2.94) its shares record
+# (no backend reports QoS support yet).
+NON_CAPABILITY_EXTRA_SPECS = ('availability_zones', 'default_qos_type')
 
 DEFAULT_MAX_OVER_SUBSCRIPTION_RATIO = 20.0
 

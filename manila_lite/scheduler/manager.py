@@ -20,6 +20,7 @@ from manila_lite.scheduler import host_manager
 from manila_lite.share import api as share_api
 from manila_lite.share import recycle_bin
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite.share import transfer_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class SchedulerManager:
         self._refresh_service_states(context)
         self._expire_reservations(context)
         self._purge_recycle_bin(context)
+        self._expire_transfers(context)
         if self._warming_up():
             return
         if self._orphans_pending:
@@ -74,6 +76,13 @@ class SchedulerManager:
             recycle_bin.purge_expired(context, self._share_api())
         except Exception:  # the next run tries again
             LOG.exception('Purging the recycle bin failed')
+
+    def _expire_transfers(self, context):
+        """Delete share transfers nobody accepted in time (2.77)."""
+        try:
+            transfer_api.expire(context)
+        except Exception:  # the next run tries again
+            LOG.exception('Expiring share transfers failed')
 
     def _share_api(self):
         if self._share_api_instance is None:

@@ -87,20 +87,24 @@ class AccessAPI:
         self.share_rpc.update_access(context, instance.host, instance.id)
 
     def allow(self, context, share, access_type, access_to,
-              access_level=None, metadata=None):
-        """Queue a new rule; returns it (state queued_to_apply)."""
+              access_level=None, metadata=None, locks=()):
+        """Queue a new rule; returns it (state queued_to_apply). ``locks``:
+        resource lock rows placed on it at once (access_db.create)."""
         access_level = access_level or 'rw'
         validate_level(access_level)
         rule = access_db.create(context, share.id, access_type,
                                 access_to.strip() if access_type == 'cert'
-                                else access_to, access_level, metadata)
+                                else access_to, access_level, metadata,
+                                locks)
         LOG.info('Access %s:%s (%s) to share %s queued as rule %s',
                  access_type, access_to, access_level, share.id, rule.id)
         self._cast(context, share)
         return rule
 
-    def deny(self, context, share, rule):
-        if access_db.queue_deny(context, share.id, rule.id):
+    def deny(self, context, share, rule, drop_locks=()):
+        """Queue the rule's removal; ``drop_locks`` are lock ids lifted
+        with it (deny_access with unrestrict)."""
+        if access_db.queue_deny(context, share.id, rule.id, drop_locks):
             LOG.info('Rule %s of share %s queued for removal', rule.id,
                      share.id)
         self._cast(context, share)

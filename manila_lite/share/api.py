@@ -17,6 +17,7 @@ from manila_lite.db import snapshots as snapshot_db
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
 from manila_lite.share import create_options
 from manila_lite.share import deferred_api
+from manila_lite.share import lock_api
 from manila_lite.share import manage_api
 from manila_lite.share import network_api
 from manila_lite.share import resize_api
@@ -127,6 +128,7 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
             context, mount_point_name, specs)
         encryption_key_ref = create_options.encryption_key_ref(
             encryption_key_ref, specs)
+        qos_type_id = create_options.qos_type_id(context, specs)
         scheduler_hints = scheduler_hints or {}
         metadata = dict(metadata or {},
                         **create_options.hint_metadata(scheduler_hints))
@@ -146,8 +148,11 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                                share_type_id=share_type.id,
                                access_rules_status=states.ACCESS_ACTIVE,
                                progress='0%')
-        share = share_db.create(context, share_values, instance_values,
-                                metadata)
+        if qos_type_id:
+            instance_values['qos_type_id'] = qos_type_id
+        share = share_db.create(
+            context, share_values, instance_values, metadata,
+            hint_shares=create_options.hint_shares(scheduler_hints))
         # For the response: the type is in hand, not worth another read.
         share.share_type_name = share_type.name
         self.scheduler_rpc.create_share_instance(
@@ -169,6 +174,9 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                        'allows %s.' % (zone, allowed))
 
     def delete(self, context, share):
+        # Resource locks first, as Manila: one query (share/lock_api.py).
+        lock_api.check_share_unlocked(context, share, 'delete',
+                                      exception.ShareBusy)
         instance = share.instance
         if instance.status not in DELETABLE:
             raise exception.ShareBusy(
@@ -177,6 +185,9 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
         self._delete(context, share, force=False)
 
     def force_delete(self, context, share):
+        # Locks hold against force too; Manila answers 400 here.
+        lock_api.check_share_unlocked(context, share, 'force_delete',
+                                      exception.InvalidShare)
         self._delete(context, share, force=True)
 
     def _delete(self, context, share, force):

@@ -1,6 +1,6 @@
 """Options of a new share added by microversions: scheduler hints (2.65,
-2.67), a mount point name (2.84, and on manage 2.92) and an encryption key
-reference (2.90).
+2.67), a mount point name (2.84, and on manage 2.92), an encryption key
+reference (2.90) and the QoS type its share type names (2.94).
 
 Each is checked here before anything is written, so a bad request leaves
 no row behind. Affinity hints are kept as admin-only share metadata, as
@@ -14,6 +14,7 @@ from oslo_utils import uuidutils
 from manila_lite import conf
 from manila_lite import exception
 from manila_lite.conf import share_features
+from manila_lite.db import qos_types as qos_db
 from manila_lite.db import shares as share_db
 
 CONF = conf.CONF
@@ -43,11 +44,14 @@ def _share_ids(value, hint):
 
 
 def scheduler_hints(context, hints, only_host_allowed):
-    """{hint: value} to act on, every share id checked; 400 otherwise.
+    """{hint: value} to act on, every share id checked: 400 for one that
+    is not a UUID, 404 for a share the caller cannot see.
 
     ``only_host`` counts from 2.67 and only for administrators (others'
     is ignored, as Manila's OnlyHostFilter ignores it); other keys are
-    ignored as Manila ignores them.
+    ignored as Manila ignores them. A share named in both affinity hints
+    is accepted, as Manila accepts it: no pool can satisfy both, and the
+    new share ends in ``error``.
     """
     if not hints:
         return {}
@@ -64,19 +68,8 @@ def scheduler_hints(context, hints, only_host_allowed):
                 raise exception.InvalidInput(
                     reason='Scheduler hint %s: %s is not a share id.'
                            % (hint, share_id))
-            try:
-                share_db.get(context, share_id)
-            except exception.ShareNotFound:
-                raise exception.InvalidInput(
-                    reason='Scheduler hint %s: share %s was not found.'
-                           % (hint, share_id))
+            share_db.get(context, share_id)
         checked[hint] = ids
-    overlap = set(checked.get(SAME_HOST, ())) & set(
-        checked.get(DIFFERENT_HOST, ()))
-    if overlap:
-        raise exception.InvalidInput(
-            reason='Shares %s cannot be both same_host and different_host.'
-                   % ', '.join(sorted(overlap)))
     only_host = hints.get(ONLY_HOST)
     if only_host and only_host_allowed and context.is_admin:
         if not isinstance(only_host, str) or '#' not in only_host:
@@ -90,6 +83,13 @@ def scheduler_hints(context, hints, only_host_allowed):
 def hint_metadata(hints):
     """Share metadata that records the affinity hints."""
     return {key: ','.join(hints[hint]) for hint, key in HINT_KEYS.items()
+            if hints.get(hint)}
+
+
+def hint_shares(hints):
+    """{metadata key: [share ids]}: the shares the affinity hints name,
+    each of which records the new share under the same key."""
+    return {key: list(hints[hint]) for hint, key in HINT_KEYS.items()
             if hints.get(hint)}
 
 
@@ -146,6 +146,23 @@ def encryption_key_ref(key_ref, specs):
             reason='Share type must set driver_handles_share_servers=True '
                    'for share encryption.')
     return key_ref
+
+
+QOS_TYPE_SPEC = 'default_qos_type'
+
+
+def qos_type_id(context, specs):
+    """Id of the QoS type the share type names (``default_qos_type``), or
+    None when it names none; 400 when no QoS type has that name."""
+    name = specs.get(QOS_TYPE_SPEC)
+    if not name:
+        return None
+    qos_type = qos_db.get_by_name(context, name)
+    if qos_type is None:
+        raise exception.InvalidInput(
+            reason="QoS type '%s', named by extra spec %s of the share "
+                   "type, does not exist." % (name, QOS_TYPE_SPEC))
+    return qos_type.id
 
 
 def _boolean(value):

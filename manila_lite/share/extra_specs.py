@@ -95,9 +95,13 @@ def _valid(key, value):
 def validate(specs, require_all=True):
     """400 for a missing required spec or a bad value of a standard one.
 
-    Returns the specs as stored: values as text, zone lists without
-    blanks around the commas.
+    Returns the specs as stored: values as text (``True``, ``2``),
+    zone lists without blanks around the commas.
     """
+    # Numbers are checked as their text, the form they are stored in;
+    # booleans stay booleans for the check.
+    specs = {key: value if isinstance(value, (str, bool)) else str(value)
+             for key, value in specs.items()}
     if require_all:
         missing = [key for key in REQUIRED if key not in specs]
         if missing:

@@ -18,6 +18,7 @@ from manila_lite.db import share_manage as manage_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share import create_options
+from manila_lite.share import lock_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ class ManageAPIMixin:
         return share_db.get(context, share.id)
 
     def unmanage(self, context, share):
+        lock_api.check_share_unlocked(context, share, 'unmanage',
+                                      exception.ForbiddenAction)
         instance = share.instance
         if share.status in TRANSITIONAL:
             raise exception.ForbiddenAction(

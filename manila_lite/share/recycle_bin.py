@@ -12,6 +12,7 @@ from manila_lite import conf
 from manila_lite import exception
 from manila_lite.db import recycle_bin as bin_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import lock_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ def soft_delete(context, share):
     if count:
         raise exception.ForbiddenAction(
             reason='Share still has %d dependent snapshots.' % count)
+    lock_api.check_share_unlocked(context, share, 'soft_delete',
+                                  exception.ForbiddenAction)
     if not bin_db.soft_delete(context, share.id,
                               CONF.soft_deleted_share_retention_time):
         # Something changed between the checks and the update.

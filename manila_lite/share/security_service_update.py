@@ -29,28 +29,30 @@ def check_key(new_id, current_id=None):
 
 
 def _initial_checks(network, new, current):
-    """What Manila refuses before asking any backend (400)."""
+    """What Manila refuses before asking any backend: a network not
+    active (400); a service that does not fit the network's (409)."""
     network_db.require_active(network)
     linked = {s.id: s for s in network.security_services}
-    if new.id in linked:
-        raise exception.InvalidInput(
-            reason='Security service %s is already associated with share '
-                   'network %s.' % (new.id, network.id))
     if current is None:
+        # The same service twice is also a second one of its type.
         if any(s.type == new.type for s in linked.values()):
-            raise exception.InvalidInput(
+            raise exception.InvalidSecurityService(
                 reason='Share network %s already has a security service of '
                        'type %s; replace it with update_security_service.'
                        % (network.id, new.type))
         return
     if current.id not in linked:
-        raise exception.InvalidInput(
+        raise exception.InvalidSecurityService(
             reason='Security service %s is not associated with share '
                    'network %s.' % (current.id, network.id))
     if current.type != new.type:
-        raise exception.InvalidInput(
+        raise exception.InvalidSecurityService(
             reason='A security service of type %s cannot replace one of '
                    'type %s.' % (new.type, current.type))
+    if new.id in linked:
+        raise exception.InvalidInput(
+            reason='Security service %s is already associated with share '
+                   'network %s.' % (new.id, network.id))
 
 
 def _servers(context, network):

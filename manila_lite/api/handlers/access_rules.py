@@ -12,12 +12,21 @@
 Rules are as visible as their share (a public share's rules are read by
 every project, changed only by its own); the rest of the work is in
 share/access_api.py.
+
+Locked rules (2.82+): ``allow_access`` takes ``lock_deletion``,
+``lock_visibility`` and ``lock_reason`` and places resource locks on the
+new rule; a rule whose deletion is locked is denied (403) unless
+``deny_access`` says ``unrestrict`` and the caller may lift every such
+lock, which then goes with the deny; a rule whose visibility someone
+else locked shows ``******`` as access_to and access_key
+(handlers/resource_locks.py).
 """
 
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.handlers import metadata_common
+from manila_lite.api.handlers import resource_locks as lock_handlers
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import access_rules as schema
 from manila_lite.api.views import access_rules as views
@@ -77,25 +86,6 @@ def _metadata(value):
     return value
 
 
-def _refuse_locks(req, data):
-    """2.82's locks need the resource lock API, which manila-lite does not
-    have: say so rather than create a rule nobody could unlock."""
-    if common.version(req) < V2_82:
-        return
-    locked = [name for name in ('lock_visibility', 'lock_deletion')
-              if data.get(name) is not None and
-              common.bool_param(data[name], name)]
-    if locked:
-        raise exception.InvalidInput(
-            reason='%s: manila-lite has no resource lock API, so access '
-                   'rules cannot be locked; allow the rule without '
-                   'locks.' % ', '.join(locked))
-    if data.get('lock_reason'):
-        raise exception.InvalidInput(
-            reason='Lock reason can only be specified when locking the '
-                   'visibility or the deletion of an access rule.')
-
-
 # -- share actions -----------------------------------------------------------
 
 def allow_access(req, share, args):
@@ -103,7 +93,7 @@ def allow_access(req, share, args):
                      {'project_id': share.project_id})
     data = common.validate(args, schema.allow)
     version = common.version(req)
-    _refuse_locks(req, data)
+    locks = lock_handlers.rule_locks_asked(req, share, data)
     if version < Version('2.28') and \
             share.access_rules_status == states.ACCESS_ERROR:
         raise exception.InvalidInput(
@@ -117,7 +107,7 @@ def allow_access(req, share, args):
                 if version >= Version('2.45') else None)
     rule = api().allow(common.context(req), share, data['access_type'],
                        data['access_to'], data.get('access_level'),
-                       metadata)
+                       metadata, locks)
     return common.json_response(views.detail(req, rule))
 
 
@@ -133,14 +123,20 @@ def deny_access(req, share, args):
     if rule.share_id != share.id:
         raise exception.NotFound('Access rule %s does not belong to share '
                                  '%s.' % (rule.id, share.id))
-    api().deny(ctx, share, rule)
+    # unrestrict (2.82) lifts the rule's deletion locks with the deny;
+    # Manila reads it whatever the version, and so do we.
+    unrestrict = data.get('unrestrict') is not None and \
+        common.bool_param(data['unrestrict'], 'unrestrict')
+    lifted = lock_handlers.lifted_by_deny(req, share, rule, unrestrict)
+    api().deny(ctx, share, rule, drop_locks=lifted)
     return common.accepted()
 
 
 def access_list(req, share, _args):
     _authorize(req, share, 'share:access_get_all', modifying=False)
     rules = access_db.get_all_for_share(common.context(req), share.id)
-    return common.json_response(views.summary_list(req, rules))
+    return common.json_response(views.summary_list(
+        req, rules, lock_handlers.masked_rules_of_share(req, share.id)))
 
 
 # action name -> (handler, first version, last version or None); the
@@ -178,7 +174,8 @@ def index(req):
     if common.version(req) >= V2_82:
         filters.update(_access_filters(params))
     rules = access_db.get_all_for_share(ctx, share.id, filters)
-    return views.summary_list(req, rules)
+    return views.summary_list(
+        req, rules, lock_handlers.masked_rules_of_share(req, share.id))
 
 
 def _access_filters(params):
@@ -207,7 +204,8 @@ def show(req, access_id):
     common.require_version(req, '2.45')
     rule, _share = _rule(req, access_id, 'share_access_rule:get',
                          modifying=False)
-    return views.detail(req, rule)
+    return views.detail(req, rule,
+                        masked=lock_handlers.rule_is_masked(req, rule.id))
 
 
 def update(req, access_id):
@@ -217,7 +215,8 @@ def update(req, access_id):
                         modifying=True)
     level = common.body(req, schema.update)['update_access']['access_level']
     rule = api().update_level(common.context(req), share, rule, level)
-    return views.detail(req, rule)
+    return views.detail(req, rule,
+                        masked=lock_handlers.rule_is_masked(req, rule.id))
 
 
 def metadata_update(req, access_id):

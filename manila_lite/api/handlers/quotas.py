@@ -78,14 +78,15 @@ def detail(req, project_id):
 def defaults(req, project_id):
     ctx, version = _begin(req, 'quota_set:defaults', project_id,
                           own_project_only=False)
-    return views.quota_set(version, quota_db.defaults(), project_id)
+    return views.quota_set(version, quota_db.defaults(ctx), project_id)
 
 
 def _bad(reason):
     return exception.Invalid(reason)
 
 
-def _limit(key, value):
+def limit_value(key, value):
+    """A hard limit from a body: an integer (or its digits), -1 or more."""
     if not isinstance(value, bool) and isinstance(value, (int, str)):
         try:
             number = int(value)
@@ -142,7 +143,8 @@ def update(req, project_id):
             if key in wanted:
                 raise _bad("'%s' quota cannot be set for a share type; it "
                            "can be set only for a project or a user." % key)
-    values = {key: _limit(key, value) for key, value in wanted.items()}
+    values = {key: limit_value(key, value)
+              for key, value in wanted.items()}
     force = strutils.bool_from_string(data.get('force', False))
     if (user_id or type_id) and not force:
         _check_within_project(ctx, project_id, values)

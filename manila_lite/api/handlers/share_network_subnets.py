@@ -53,6 +53,7 @@ def create(req, share_network_id):
         raise exception.InvalidInput(
             reason='Subnet metadata needs microversion 2.78 or later.')
     values = share_networks._subnet_values(data)
+    values.update(share_networks.segment_values(data))
     values['availability_zone'] = data.get('availability_zone')
     subnet = network_api.create_subnet(
         ctx, network, values, metadata,
@@ -97,13 +98,8 @@ ACTIONS = {
 
 
 def action(req, share_network_id, share_network_subnet_id):
-    data = common.body(req, schema.action)
-    name, args = next(iter(data.items()))
-    if name not in ACTIONS:
-        raise exception.InvalidInput(
-            reason='There is no such action: %s' % name)
-    handler, low = ACTIONS[name]
-    common.require_version(req, low)
+    _name, (handler, _low), args = common.action(req, schema.action,
+                                                 ACTIONS)
     network = _network(req, share_network_id, 'share_network_subnet:show')
     return handler(req, network, share_network_subnet_id, args)
 

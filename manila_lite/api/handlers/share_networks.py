@@ -5,6 +5,8 @@ From 2.51 a network is a set of subnets, one default subnet
 for the subnets API.
 """
 
+import datetime
+
 from oslo_utils import timeutils
 
 from manila_lite import exception
@@ -21,8 +23,14 @@ V2_26 = Version('2.26')
 V2_36 = Version('2.36')
 V2_51 = Version('2.51')
 V2_63 = Version('2.63')
-_LIST_FILTERS = ('name', 'description', 'security_service_id',
-                 'created_since', 'created_before') + network_db.SUBNET_FILTERS
+_LIST_FILTERS = (('security_service_id', 'created_since', 'created_before') +
+                 network_db.NETWORK_FILTERS + network_db.SUBNET_FILTERS)
+_LIKE_FILTERS = ('name~', 'description~')
+# Query parameters that choose, order or page the networks listed rather
+# than match one of their fields.
+_LIST_OPTIONS = ('all_tenants', 'project_id', 'limit', 'offset', 'sort_key',
+                 'sort_dir')
+_INT_FILTERS = ('segmentation_id', 'ip_version', 'mtu')
 
 
 def entity(req, key, schema_):
@@ -40,7 +48,20 @@ def get_network(req, network_id, action='share_network:show'):
     return network
 
 
-def _time(value, name):
+def _date_filter(value, name):
+    """created_since / created_before: a day, yyyy-mm-dd, as Manila
+    takes them (a time of day is a 400 there too)."""
+    try:
+        return datetime.datetime.strptime(value, '%Y-%m-%d')
+    except ValueError:
+        raise exception.InvalidInput(
+            reason='%s: %s is not in yyyy-mm-dd format.' % (name, value))
+
+
+def _stored_time(value, name):
+    """A time given in a create body, as stored (naive UTC)."""
+    if value is None:
+        return None
     try:
         return timeutils.normalize_time(timeutils.parse_isotime(value))
     except ValueError:
@@ -53,14 +74,20 @@ def _list(req, detailed):
     common.authorize(req, 'share_network:index' if not detailed
                      else 'share_network:detail')
     params = req.GET
-    filters = {k: params[k] for k in _LIST_FILTERS if k in params}
-    if common.version(req) >= V2_36:
-        filters.update({k: params[k] for k in ('name~', 'description~')
-                        if k in params})
+    filters = {k: params[k] for k in _LIST_FILTERS + _LIKE_FILTERS
+               if k in params}
     for key in ('created_since', 'created_before'):
         if key in filters:
-            filters[key] = _time(filters[key], key)
-    for key in ('segmentation_id', 'ip_version'):
+            filters[key] = _date_filter(filters[key], key)
+    known = _LIST_FILTERS + _LIST_OPTIONS
+    if common.version(req) >= V2_36:
+        known += _LIKE_FILTERS
+    if any(key not in known for key in params):
+        # Manila matches every other parameter against the networks'
+        # fields: one they do not have matches none.
+        return (views.detail_list(req, []) if detailed
+                else views.summary_list(req, []))
+    for key in _INT_FILTERS:
         if key in filters:
             filters[key] = common.int_param(filters[key], key)
     if ctx.is_admin:
@@ -101,6 +128,12 @@ def _subnet_values(data):
     return values
 
 
+def segment_values(data):
+    """The segment details (network type, segmentation id, ...) a create
+    body gives for its subnet."""
+    return {k: data[k] for k in schema.SEGMENT if data.get(k) is not None}
+
+
 def create(req):
     ctx = common.context(req)
     common.authorize(req, 'share_network:create')
@@ -112,13 +145,19 @@ def create(req):
         raise exception.InvalidInput(
             reason='availability_zone needs microversion 2.51 or later.')
     subnet_values = _subnet_values(data)
+    subnet_values.update(segment_values(data))
     zone = data.get('availability_zone')
     network_api.check_zone(ctx, zone)
     subnet_values['availability_zone'] = zone
-    network = network_db.create(
-        ctx, {'project_id': ctx.project_id, 'user_id': ctx.user_id,
+    values = {'project_id': ctx.project_id, 'user_id': ctx.user_id,
               'name': data.get('name'),
-              'description': data.get('description')}, subnet_values)
+              'description': data.get('description')}
+    # Manila keeps the times a body gives, on the network and its subnet.
+    for key in ('created_at', 'updated_at'):
+        when = _stored_time(data.get(key), key)
+        if when is not None:
+            values[key] = subnet_values[key] = when
+    network = network_db.create(ctx, values, subnet_values)
     return {'share_network': views.detail(req, network)}
 
 
@@ -132,10 +171,11 @@ def update(req, share_network_id):
     values = {k: data[k] for k in ('name', 'description') if k in data}
     subnet_values = {k: data[k] for k in ('neutron_net_id',
                                           'neutron_subnet_id') if k in data}
-    if subnet_values and network_db.in_use_by(ctx.elevated(), network.id):
-        raise exception.ShareNetworkInUse(
-            reason='Share network %s is in use; its neutron network cannot '
-                   'change.' % network.id)
+    if set(data) - {'name', 'description'} and network_db.in_use_by(
+            ctx.elevated(), network.id):
+        raise exception.ForbiddenAction(
+            message='Share network %s is in use; only its '
+                    'name and description may change.' % network.id)
     network = network_db.update(ctx, network.id, values, subnet_values)
     return {'share_network': views.detail(req, network)}
 
@@ -180,8 +220,11 @@ def _remove_security_service(req, network, args):
                      {'project_id': network.project_id})
     data = common.validate(args, schema.security_service_ref)
     _check_unused(req, network, 'remove')
+    # 404 for an unknown service; 400 for one not associated.
+    service = security_db.get(common.context(req),
+                              data['security_service_id'])
     network_db.remove_security_service(common.context(req), network.id,
-                                       data['security_service_id'])
+                                       service.id)
 
 
 def _services(req, args, schema_):
@@ -289,13 +332,8 @@ ACTIONS = {
 
 
 def action(req, share_network_id):
-    data = common.body(req, schema.action)
-    name, args = next(iter(data.items()))
-    if name not in ACTIONS:
-        raise exception.InvalidInput(
-            reason='There is no such action: %s' % name)
-    handler, low, high, returns = ACTIONS[name]
-    common.require_version(req, low, high)
+    _name, (handler, _low, _high, returns), args = common.action(
+        req, schema.action, ACTIONS)
     network = get_network(req, share_network_id)
     result = handler(req, network, args)
     if returns is None:

@@ -14,6 +14,8 @@ from manila_lite.share import network_api
 
 _FILTERS = ('host', 'status', 'share_network_id', 'project_id',
             'share_network_subnet_id')
+# Query parameters that page the list rather than match a field.
+_LIST_OPTIONS = ('share_network', 'all_tenants', 'limit', 'offset')
 
 
 def _network_names(ctx, servers):
@@ -35,6 +37,10 @@ def index(req):
     ctx = common.context(req)
     common.authorize(req, 'share_server:index')
     params = req.GET
+    if any(k not in _FILTERS + _LIST_OPTIONS for k in params):
+        # Manila matches every parameter against the servers' fields:
+        # one they do not have matches none.
+        return {'share_servers': []}
     filters = {k: params[k] for k in _FILTERS if k in params}
     if 'share_network' in params:
         filters['share_network_id'] = params['share_network']

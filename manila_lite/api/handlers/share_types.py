@@ -14,18 +14,6 @@ from manila_lite.share import extra_specs
 CONF = conf.CONF
 
 
-def _is_public_filter(value):
-    """Admins choose: true (the default), false, or 'all'."""
-    if value is None:
-        return True
-    if value.lower() == 'all':
-        return None
-    try:
-        return common.bool_param(value, 'is_public')
-    except exception.InvalidInput:
-        raise exception.Invalid('Invalid is_public filter [%s]' % value)
-
-
 def _matches(share_type, wanted):
     specs = share_type.specs
     for key, value in wanted.items():
@@ -43,7 +31,7 @@ def _matches(share_type, wanted):
 def index(req):
     ctx = common.context(req)
     common.authorize(req, 'share_type:index')
-    is_public = (_is_public_filter(req.GET.get('is_public'))
+    is_public = (common.is_public_filter(req.GET.get('is_public'))
                  if ctx.is_admin else True)
     wanted = None
     if req.GET.get('extra_specs'):
@@ -184,11 +172,8 @@ ACTIONS = {
 
 
 def action(req, type_id):
-    data = common.body(req, schema.action)
-    name, args = next(iter(data.items()))
-    if name not in ACTIONS:
-        raise exception.Invalid('There is no such action: %s' % name)
-    ACTIONS[name](req, type_id, args)
+    _name, handler, args = common.action(req, schema.action, ACTIONS)
+    handler(req, type_id, args)
     return common.accepted()
 
 

@@ -44,6 +44,10 @@ _VERSIONED_FILTERS = {
     'encryption_key_ref': ('2.90', 'encryption_key_ref'),
     'availability_zone': ('2.97', 'availability_zone'),
 }
+# Other query parameters a list understands: the rest are no filter.
+_LIST_OPTIONS = ('host', 'metadata', 'extra_specs', 'is_soft_deleted',
+                 'is_public', 'all_tenants', 'sort_key', 'sort_dir', 'limit',
+                 'offset', 'marker', 'with_count', 'display_name')
 # Failed deferred deletions are for administrators to see.
 _DEFERRED_RULE = 'share:list_shares_in_deferred_deletion_states'
 _SORT_ALIASES = {'name': 'display_name', 'share_type': 'share_type_id',
@@ -90,6 +94,9 @@ def _list(req, detailed):
     for name, key in _FILTERS.items():
         if name in params:
             filters[key] = params[name]
+    if 'display_name' in params:
+        # Manila's other spelling of the name filter.
+        filters.setdefault('display_name', params['display_name'])
     for name, (since, key) in _VERSIONED_FILTERS.items():
         if name in params and version >= Version(since):
             filters[key] = params[name]
@@ -128,10 +135,19 @@ def _list(req, detailed):
     with_count = (version >= Version('2.42') or detailed) and \
         common.bool_param(params.get('with_count', 'false'), 'with_count')
 
-    shares, count = share_db.get_all(
-        ctx, filters, [sort_key], [sort_dir], limit=limit,
-        marker=params.get('marker'), offset=offset, with_count=with_count,
-        with_export_locations=detailed and version < Version('2.9'))
+    if ctx.is_admin and any(name not in _FILTERS and
+                            name not in _VERSIONED_FILTERS and
+                            name not in _LIST_OPTIONS for name in params):
+        # Manila drops the parameters it does not know from others'
+        # requests, and matches an administrator's against the shares'
+        # fields: one they do not have matches none.
+        shares, count = [], (0 if with_count else None)
+    else:
+        shares, count = share_db.get_all(
+            ctx, filters, [sort_key], [sort_dir], limit=limit,
+            marker=params.get('marker'), offset=offset,
+            with_count=with_count,
+            with_export_locations=detailed and version < Version('2.9'))
     next_links = (common.next_link(req, 'shares', shares, limit)
                   if 'limit' in params else None)
     if detailed:
@@ -251,6 +267,20 @@ def _restore(req, share, _args):
         return metadata_common.empty_200()
 
 
+def _reset_task_state(req, share, args):
+    """Set the task state of a share (2.22+): one of Manila's migration
+    and data copying states, or None."""
+    common.authorize(req, 'share:reset_task_state',
+                     {'project_id': share.project_id})
+    task_state = common.validate(args, schema.reset_task_state)['task_state']
+    if task_state not in states.SHARE_TASK_STATES:
+        raise exception.InvalidInput(
+            reason='Invalid task state %s; valid task states are: %s.'
+                   % (task_state, ', '.join(
+                       str(s) for s in states.SHARE_TASK_STATES)))
+    api().update(common.context(req), share, {'task_state': task_state})
+
+
 def _check_admin_only_metadata(req, metadata):
     for key in metadata or {}:
         metadata_common.check_admin_only_delete(
@@ -263,6 +293,7 @@ def _check_admin_only_metadata(req, metadata):
 _REFUSED_IN_RECYCLE_BIN = {
     'os-reset_status': 'have its status reset',
     'reset_status': 'have its status reset',
+    'reset_task_state': 'have its task state reset',
     'os-extend': 'be extended', 'extend': 'be extended',
     'os-shrink': 'be shrunk', 'shrink': 'be shrunk',
     'revert': 'revert to a snapshot', 'unmanage': 'be unmanaged',
@@ -289,20 +320,14 @@ ACTIONS = {
     'unmanage': (share_manage.unmanage, '2.7', None),
     'soft_delete': (_soft_delete, '2.69', None),
     'restore': (_restore, '2.69', None),
+    'reset_task_state': (_reset_task_state, '2.22', None),
 }
 ACTIONS.update(access_rules.ACTIONS)
 
 
 def action(req, share_id):
-    data = common.body(req, schema.action)
-    name, args = next(iter(data.items()))
-    if name not in ACTIONS:
-        raise exception.InvalidInput(
-            reason='There is no such action: %s' % name)
-    handler, low, high = ACTIONS[name]
-    if not common.version(req).matches(low, high):
-        raise exception.NotFound('Action %s is not available at API version '
-                                 '%s.' % (name, common.version(req)))
+    name, (handler, _low, _high), args = common.action(req, schema.action,
+                                                       ACTIONS)
     share = share_db.get(common.context(req), share_id)
     if name in _REFUSED_IN_RECYCLE_BIN:
         recycle_bin.check_not_soft_deleted(share,

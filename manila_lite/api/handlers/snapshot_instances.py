@@ -4,7 +4,6 @@ Administrators list and show them and reset their status; everything
 else goes through the snapshot.
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.handlers import snapshots as snapshot_handlers
 from manila_lite.api.schemas import snapshots as schema
@@ -40,16 +39,20 @@ def show(req, instance_id):
     return {'snapshot_instance': views.instance_detail(req, instance)}
 
 
-def action(req, instance_id):
-    common.require_version(req, MIN_VERSION)
-    data = common.body(req, schema.action)
-    name, args = next(iter(data.items()))
-    if name != 'reset_status':
-        raise exception.InvalidInput(
-            reason='There is no such action: %s' % name)
+def _reset_status(req, instance_id, args):
     common.authorize(req, 'share_snapshot_instance:reset_status')
     status = common.validate(args, schema.reset_status)['status']
     ctx = common.context(req)
     snapshot_handlers.api().reset_instance_status(
         ctx, snapshot_db.instance_get(ctx, instance_id), status)
+
+
+ACTIONS = {'reset_status': (_reset_status, MIN_VERSION)}
+
+
+def action(req, instance_id):
+    common.require_version(req, MIN_VERSION)
+    _name, (handler, _low), args = common.action(req, schema.action,
+                                                 ACTIONS)
+    handler(req, instance_id, args)
     return common.accepted()

@@ -233,13 +233,8 @@ ACTIONS = {
 
 
 def action(req, snapshot_id):
-    data = common.body(req, schema.action)
-    name, args = next(iter(data.items()))
-    if name not in ACTIONS:
-        raise exception.InvalidInput(
-            reason='There is no such action: %s' % name)
-    handler, low, high = ACTIONS[name]
-    common.require_version(req, low, high)
+    _name, (handler, _low, _high), args = common.action(req, schema.action,
+                                                        ACTIONS)
     handler(req, snapshot_id, args)
     return common.accepted()
 

@@ -11,3 +11,11 @@ update = {
     },
     'required': ['quota_set'],
 }
+
+update_class = {
+    'type': 'object',
+    'properties': {
+        'quota_class_set': {'type': 'object'},
+    },
+    'required': ['quota_class_set'],
+}

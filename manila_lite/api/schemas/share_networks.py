@@ -1,5 +1,10 @@
 """Request bodies of share networks, subnets, share servers and security
-services."""
+services.
+
+Manila ignores keys of these bodies it does not know (clients, Manila's
+own tests among them, send extra ones), so the schemas do too; keys they
+know must still have the right type.
+"""
 
 _NAME = {'type': ['string', 'null'], 'maxLength': 255}
 _ID = {'type': ['string', 'null'], 'maxLength': 36}
@@ -10,16 +15,31 @@ _METADATA = {'type': ['object', 'null'],
              'additionalProperties': {'type': 'string', 'maxLength': 1023},
              'propertyNames': {'minLength': 1, 'maxLength': 255}}
 
+_TIME = {'type': ['string', 'null'], 'maxLength': 64}
+
+# Segment details a subnet records; Manila stores what a create body
+# gives (its network plugins overwrite them once a share server exists).
+SEGMENT = {
+    'network_type': {'type': ['string', 'null'], 'maxLength': 32},
+    'segmentation_id': {'type': ['integer', 'null'], 'minimum': 0},
+    'cidr': {'type': ['string', 'null'], 'maxLength': 64},
+    'ip_version': {'type': ['integer', 'null'], 'enum': [4, 6, None]},
+    'gateway': {'type': ['string', 'null'], 'maxLength': 64},
+    'mtu': {'type': ['integer', 'null'], 'minimum': 0},
+}
+
 network_create = {
     'type': 'object',
-    'properties': {
-        'name': _NAME, 'description': _NAME,
-        'neutron_net_id': _ID, 'neutron_subnet_id': _ID,
+    'properties': dict(
+        SEGMENT,
+        name=_NAME, description=_NAME,
+        neutron_net_id=_ID, neutron_subnet_id=_ID,
         # Pre-2.26 clients may send it; nova networks are gone.
-        'nova_net_id': _ID,
-        'availability_zone': _STR,
-    },
-    'additionalProperties': False,
+        nova_net_id=_ID,
+        availability_zone=_STR,
+        # Manila records the times a create body gives.
+        created_at=_TIME, updated_at=_TIME,
+    ),
 }
 
 network_update = {
@@ -29,16 +49,17 @@ network_update = {
         'neutron_net_id': _ID, 'neutron_subnet_id': _ID,
         'nova_net_id': _ID,
     },
-    'additionalProperties': False,
 }
 
 subnet_create = {
     'type': 'object',
-    'properties': {
-        'neutron_net_id': _ID, 'neutron_subnet_id': _ID,
-        'availability_zone': _STR, 'metadata': _METADATA,
-    },
-    'additionalProperties': False,
+    'properties': dict(
+        SEGMENT,
+        neutron_net_id=_ID, neutron_subnet_id=_ID,
+        availability_zone=_STR, metadata=_METADATA,
+        # Sent by clients though the URL names the network.
+        share_network_id=_ID,
+    ),
 }
 
 metadata = {
@@ -53,11 +74,11 @@ meta_item = {
     'required': ['meta'],
 }
 
+# An empty or unknown id is looked up, and answered 404, as Manila does.
 security_service_ref = {
     'type': 'object',
     'properties': {'security_service_id': {'type': 'string',
-                                           'minLength': 1,
-                                           'maxLength': 36}},
+                                           'maxLength': 255}},
     'required': ['security_service_id'],
 }
 
@@ -97,7 +118,6 @@ subnet_create_check = {
         'neutron_net_id': _ID, 'neutron_subnet_id': _ID,
         'availability_zone': _STR, 'reset_operation': _BOOL,
     },
-    'additionalProperties': False,
 }
 
 _SECURITY_FIELDS = {
@@ -106,18 +126,19 @@ _SECURITY_FIELDS = {
     'default_ad_site': _STR,
 }
 
+# What a security service stores of a body; the rest is ignored.
+SECURITY_FIELDS = tuple(_SECURITY_FIELDS)
+
 security_service_create = {
     'type': 'object',
     'properties': dict(_SECURITY_FIELDS, type={
         'type': 'string', 'enum': ['ldap', 'kerberos', 'active_directory']}),
     'required': ['type'],
-    'additionalProperties': False,
 }
 
 security_service_update = {
     'type': 'object',
     'properties': _SECURITY_FIELDS,
-    'additionalProperties': False,
 }
 
 action = {'type': 'object', 'minProperties': 1, 'maxProperties': 1}

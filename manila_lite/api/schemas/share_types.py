@@ -12,6 +12,11 @@ SPEC_VALUE = {'type': ['string', 'boolean'], 'minLength': 1,
               'maxLength': 255}
 _SPECS = {'type': 'object', 'propertyNames': SPEC_KEY,
           'additionalProperties': SPEC_VALUE}
+# A new type's specs may also be numbers ({"provisioning:min_share_size":
+# 2}), as Manila takes them there; all are stored as text.
+_TYPE_SPECS = dict(_SPECS, additionalProperties={
+    'type': ['string', 'boolean', 'number'], 'minLength': 1,
+    'maxLength': 255})
 
 
 def _wrapped(inner):
@@ -30,7 +35,7 @@ create = _wrapped({
     'properties': {
         'name': _NAME,
         'description': _DESCRIPTION,
-        'extra_specs': _SPECS,
+        'extra_specs': _TYPE_SPECS,
         'share_type_access:is_public': _BOOL,
         'os-share-type-access:is_public': _BOOL,
     },

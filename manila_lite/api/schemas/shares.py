@@ -61,6 +61,12 @@ reset_status = {
 
 action = {'type': 'object', 'minProperties': 1, 'maxProperties': 1}
 
+reset_task_state = {
+    'type': 'object',
+    'properties': {'task_state': {'type': ['string', 'null']}},
+    'required': ['task_state'],
+}
+
 # extend / shrink (and their os- names before 2.7). new_size is a count of
 # GiB, as a number or its digits; extend's force counts from 2.64.
 _NEW_SIZE = {'type': ['integer', 'string'], 'pattern': r'^\s*[0-9]+\s*$',

@@ -5,6 +5,8 @@ from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.db import access_rules as access_db
 
+# What a caller sees of a grantee whose visibility another user locked.
+MASK = '******'
 # Before 2.28 a rule was new, active or error.
 _LEGACY_NEW = 'new'
 # 2.88's level change, as versions that cannot change levels see it.
@@ -39,7 +41,7 @@ STEPS = [(Version(v), step) for v, step in (
     ('2.21', _v2_21), ('2.33', _v2_33), ('2.45', _v2_45))]
 
 
-def _base(req, rule):
+def _base(req, rule, masked=False):
     version = common.version(req)
     d = {'id': rule.id, 'access_level': rule.access_level,
          'access_to': rule.access_to, 'access_type': rule.access_type,
@@ -47,14 +49,21 @@ def _base(req, rule):
     for since, step in STEPS:
         if version >= since:
             step(d, rule)
+    if masked:
+        # Someone else locked the rule's visibility (2.82 resource locks).
+        d['access_to'] = MASK
+        if 'access_key' in d:
+            d['access_key'] = MASK
     return d
 
 
-def detail(req, rule):
-    d = _base(req, rule)
+def detail(req, rule, masked=False):
+    d = _base(req, rule, masked)
     d['share_id'] = rule.share_id
     return {'access': d}
 
 
-def summary_list(req, rules):
-    return {'access_list': [_base(req, rule) for rule in rules]}
+def summary_list(req, rules, masked=frozenset()):
+    """``masked``: ids of rules whose grantee the caller may not see."""
+    return {'access_list': [_base(req, rule, rule.id in masked)
+                            for rule in rules]}

@@ -55,6 +55,14 @@ def quota_set(version, values, project_id=None, per_type=False):
     return {'quota_set': view}
 
 
+def quota_class_set(version, values, class_name=None):
+    """A quota class's limits; its name as ``id`` on show only."""
+    view = {name: values.get(name) for name in resources(version)}
+    if class_name is not None:
+        view['id'] = class_name
+    return {'quota_class_set': view}
+
+
 def limits(version, limit_values, usage):
     absolute = {}
     for resource, limit_name, used_name, since in ABSOLUTE:

@@ -147,6 +147,24 @@ def test_backend_failure_ends_in_error_with_a_message(
             usage['snapshot_gigabytes']) == (0, 0, 0, 0)
 
 
+def test_snapshot_with_metadata_is_deleted(deployment, manila, project,
+                                           snappy_type):
+    """The share service deletes a snapshot that has metadata (2.73):
+    its metadata rows go with it, on MariaDB as on SQLite."""
+    share = _share(manila, snappy_type)
+    snapshot = manila.share_snapshots.create(
+        share, name='tagged', metadata={'purpose': 'backup', 'tier': '1'})
+    snapshot = wait_for_snapshot(manila, snapshot.id, 'available')
+    assert manila.share_snapshots.get_metadata(snapshot)._info == {
+        'purpose': 'backup', 'tier': '1'}
+    manila.share_snapshots.delete(snapshot)
+    wait_for_snapshot_gone(manila, snapshot.id)
+    manila.shares.delete(share)
+    deploy.wait_for_share_gone(manila, share.id)
+    usage = deploy.quota_usage(manila, project)
+    assert (usage['snapshots'], usage['snapshot_gigabytes']) == (0, 0)
+
+
 def test_snapshots_the_api_refuses(deployment, manila, project, snappy_type):
     """No snapshot of a share without the capability, none over quota."""
     admin = deployment.manila()

@@ -19,6 +19,13 @@ from manila_lite.db import shares as share_db
     (states.DELETING, states.ERROR_DELETING, True),
     (states.DELETING, states.AVAILABLE, False),
     (states.ERROR_DELETING, states.DELETING, True),
+    # Share transfers (2.77): only an available share is offered, and
+    # it can only become available again (accepted, deleted, expired).
+    (states.AVAILABLE, states.AWAITING_TRANSFER, True),
+    (states.AWAITING_TRANSFER, states.AVAILABLE, True),
+    (states.ERROR, states.AWAITING_TRANSFER, False),
+    (states.AWAITING_TRANSFER, states.DELETING, False),
+    (states.AWAITING_TRANSFER, states.EXTENDING, False),
 ])
 def test_transition_table(current, target, allowed):
     if allowed:

@@ -131,6 +131,7 @@ def api(database):
     yield Client(webtest.TestApp(api_app.build_app()))
     CONF.clear_override('auth_strategy')
     CONF.clear_override('default_share_type')
+    CONF.clear_override('default_share_group_type')
     CONF.clear_override('service_down_time')
     with database.begin() as connection:
         for table in reversed(models.Base.metadata.sorted_tables):

@@ -173,11 +173,13 @@ def test_bodies_and_locks(api, share_type, admin_ctx, manager):
     api.post('/shares/%s/action' % share.id,
              {'allow_access': {'access_type': 'ip'}}, version=V,
              role='member', status=400)
-    resp = _allow(api, share.id, lock_deletion=True, status=400)
-    assert 'no resource lock API' in fault(resp)[1]
-    _allow(api, share.id, lock_reason='why', status=400)
+    # Locked rules: tests/unit/api/test_resource_locks.py.
+    _allow(api, share.id, lock_deletion=True, status=200)
+    _allow(api, share.id, lock_reason='why', access_to='10.0.0.2',
+           status=400)
     # Before 2.82 the lock fields mean nothing and are ignored.
-    _allow(api, share.id, lock_deletion=True, version='2.81')
+    _allow(api, share.id, lock_deletion=True, version='2.81',
+           access_to='10.0.0.3')
 
 
 # -- microversions ---------------------------------------------------------

@@ -96,15 +96,16 @@ def test_hints_are_ignored_before_2_65(api, plain_type):
     _create(api, '2.64', scheduler_hints={'same_host': 'not-a-share'})
 
 
-@pytest.mark.parametrize('hints,message', [
-    ({'same_host': 'not-a-share'}, 'is not a share id'),
-    ({'different_host': ['0d8e8a4b-9cc6-4f4c-8a55-b2d8e3c2d9a1']},
-     'was not found'),
-    ({'same_host': 42}, 'must be a share id or a list'),
+@pytest.mark.parametrize('hints,status,message', [
+    ({'same_host': 'not-a-share'}, 400, 'is not a share id'),
+    # An unknown share is a 404, as in Manila.
+    ({'different_host': ['0d8e8a4b-9cc6-4f4c-8a55-b2d8e3c2d9a1']}, 404,
+     'could not be found'),
+    ({'same_host': 42}, 400, 'must be a share id or a list'),
 ])
 def test_bad_hints_are_refused_with_nothing_written(api, plain_type, hints,
-                                                    message):
-    resp = _create(api, '2.65', scheduler_hints=hints, status=400)
+                                                    status, message):
+    resp = _create(api, '2.65', scheduler_hints=hints, status=status)
     assert message in fault(resp)[1]
     assert api.get('/shares', version='2.65').json['shares'] == []
 
@@ -488,9 +489,8 @@ def test_migration_progress(api, plain_type):
 # --- what is not served -----------------------------------------------------
 
 @pytest.mark.parametrize('path', [
-    '/share-groups', '/share-group-types', '/share-group-snapshots',
-    '/share-replicas', '/share-transfers', '/resource-locks',
-    '/share-backups', '/qos-types', '/share-instances'])
+    '/share-groups', '/share-group-snapshots',
+    '/share-backups', '/share-instances'])
 def test_resources_not_served_answer_404(api, path):
     for url in (path, '/' + PROJECT + path, path + '/some-id'):
         resp = api.get(url, version='2.100', role='member', status=404)

@@ -54,13 +54,19 @@ SHARE = '/shares/{share_id}'
 TYPE = '/types/{type_id}'
 SPEC = '/types/{type_id}/extra_specs/{key}'
 SNAP = '/snapshots/{snapshot_id}'
+GTYPE = '/share-group-types/{type_id}'
+GSPEC = GTYPE + '/group-specs/{key}'
 SNAP_INSTANCE = '/snapshot-instances/{instance_id}'
+INSTANCE = '/share_instances/{instance_id}'
 EL_META = SHARE + '/export_locations/{export_location_id}/metadata'
 NETS = '/share-networks'
 NET = '/share-networks/{share_network_id}'
 SUBNET = NET + '/subnets/{share_network_subnet_id}'
 SERVER = '/share-servers/{share_server_id}'
 SECSVC = '/security-services/{security_service_id}'
+LOCK = '/resource-locks/{lock_id}'
+QOS = '/qos-types/{qos_type_id}'
+XFER = '/share-transfers/{transfer_id}'
 
 # fmt: rule, method, route (as in router.ROUTES), concrete path, body,
 # expected answers for admin member reader other.
@@ -97,6 +103,10 @@ TABLE = [
         'ok 403 403 404'),
     Row('share:reset_status', 'POST', SHARE + '/action',
         '/shares/{share}/action', {'reset_status': {'status': 'error'}},
+        'ok 403 403 404'),
+    Row('share:reset_task_state', 'POST', SHARE + '/action',
+        '/shares/{share}/action',
+        {'reset_task_state': {'task_state': 'migration_error'}},
         'ok 403 403 404'),
     # resize (the shares are of 1 GiB: no shrink can be valid)
     Row('share:extend', 'POST', SHARE + '/action', '/shares/{share}/action',
@@ -255,6 +265,27 @@ TABLE = [
         SNAP_INSTANCE + '/action',
         '/snapshot-instances/{snapshot_instance}/action',
         {'reset_status': {'status': 'error'}}, 'ok 403 403 403'),
+    # share instances
+    Row('share_instance:index', 'GET', '/share_instances',
+        '/share_instances', None, 'ok 403 403 403'),
+    Row('share_instance:index', 'GET', SHARE + '/instances',
+        '/shares/{share}/instances', None, 'ok 403 403 403'),
+    Row('share_instance:show', 'GET', INSTANCE,
+        '/share_instances/{share_instance}', None, 'ok 403 403 403'),
+    Row('share_instance:reset_status', 'POST', INSTANCE + '/action',
+        '/share_instances/{share_instance}/action',
+        {'reset_status': {'status': 'error'}}, 'ok 403 403 403'),
+    Row('share_instance:force_delete', 'POST', INSTANCE + '/action',
+        '/share_instances/{share_instance}/action', {'force_delete': None},
+        'ok 403 403 403'),
+    Row('share_instance_export_location:index', 'GET',
+        INSTANCE + '/export_locations',
+        '/share_instances/{share_instance}/export_locations', None,
+        'ok 403 403 403'),
+    Row('share_instance_export_location:show', 'GET',
+        INSTANCE + '/export_locations/{export_location_id}',
+        '/share_instances/{share_instance}/export_locations/'
+        '{admin_location}', None, 'ok 403 403 403'),
     # share types
     Row('share_type:index', 'GET', '/types', '/types', None, 'ok ok ok ok'),
     Row('share_type:default', 'GET', '/types/default', '/types/default',
@@ -287,9 +318,10 @@ TABLE = [
         '/types/{private_type}/action',
         {'removeProjectAccess': {'project': PROJECT}}, 'ok 403 403 403'),
     Row('share_types_extra_spec:index', 'GET', TYPE + '/extra_specs',
-        '/types/{type}/extra_specs', None, 'ok ok ok ok'),
+        '/types/{type}/extra_specs', None, 'ok 403 403 403'),
     Row('share_types_extra_spec:show', 'GET', SPEC,
-        '/types/{type}/extra_specs/snapshot_support', None, 'ok ok ok ok'),
+        '/types/{type}/extra_specs/snapshot_support', None,
+        'ok 403 403 403'),
     Row('share_types_extra_spec:create', 'POST', TYPE + '/extra_specs',
         '/types/{type}/extra_specs', {'extra_specs': {'color': 'red'}},
         'ok 403 403 403'),
@@ -298,6 +330,45 @@ TABLE = [
         'ok 403 403 403'),
     Row('share_types_extra_spec:delete', 'DELETE', SPEC,
         '/types/{type}/extra_specs/color', None, 'ok 403 403 403'),
+    # share group types (the private one is given to PROJECT)
+    Row('share_group_type:index', 'GET', '/share-group-types',
+        '/share-group-types', None, 'ok ok ok ok'),
+    Row('share_group_type:default', 'GET', '/share-group-types/default',
+        '/share-group-types/default', None, 'ok ok ok ok'),
+    Row('share_group_type:show', 'GET', GTYPE,
+        '/share-group-types/{group_type}', None, 'ok ok ok ok'),
+    Row('share_group_type:show', 'GET', GTYPE,
+        '/share-group-types/{private_group_type}', None, 'ok ok ok 404'),
+    Row('share_group_type:create', 'POST', '/share-group-types',
+        '/share-group-types',
+        {'share_group_type': {'name': 'new', 'share_types': ['default']}},
+        'ok 403 403 403'),
+    Row('share_group_type:delete', 'DELETE', GTYPE,
+        '/share-group-types/{private_group_type}', None, 'ok 403 403 403'),
+    Row('share_group_type:list_project_access', 'GET', GTYPE + '/access',
+        '/share-group-types/{private_group_type}/access', None,
+        'ok 403 403 403'),
+    Row('share_group_type:add_project_access', 'POST', GTYPE + '/action',
+        '/share-group-types/{private_group_type}/action',
+        {'addProjectAccess': {'project': OTHER_PROJECT}}, 'ok 403 403 403'),
+    Row('share_group_type:remove_project_access', 'POST', GTYPE + '/action',
+        '/share-group-types/{private_group_type}/action',
+        {'removeProjectAccess': {'project': PROJECT}}, 'ok 403 403 403'),
+    Row('share_group_types_spec:index', 'GET', GTYPE + '/group-specs',
+        '/share-group-types/{group_type}/group-specs', None,
+        'ok 403 403 403'),
+    Row('share_group_types_spec:show', 'GET', GSPEC,
+        '/share-group-types/{group_type}/group-specs/color', None,
+        'ok 403 403 403'),
+    Row('share_group_types_spec:create', 'POST', GTYPE + '/group-specs',
+        '/share-group-types/{group_type}/group-specs',
+        {'group_specs': {'size': 'big'}}, 'ok 403 403 403'),
+    Row('share_group_types_spec:update', 'PUT', GSPEC,
+        '/share-group-types/{group_type}/group-specs/color',
+        {'color': 'blue'}, 'ok 403 403 403'),
+    Row('share_group_types_spec:delete', 'DELETE', GSPEC,
+        '/share-group-types/{group_type}/group-specs/color', None,
+        'ok 403 403 403'),
     # operations
     Row('service:index', 'GET', '/services', '/services', None,
         'ok 403 403 403'),
@@ -334,7 +405,21 @@ TABLE = [
         'ok 403 403 403'),
     Row('quota_set:delete', 'DELETE', '/quota-sets/{project_id}',
         '/quota-sets/{project}', None, 'ok 403 403 403'),
+    Row('quota_class_set:show', 'GET', '/quota-class-sets/{class_name}',
+        '/quota-class-sets/default', None, 'ok 403 403 403'),
+    Row('quota_class_set:update', 'PUT', '/quota-class-sets/{class_name}',
+        '/quota-class-sets/default', {'quota_class_set': {'shares': 20}},
+        'ok 403 403 403'),
     Row('limits:index', 'GET', '/limits', '/limits', None, 'ok ok ok ok'),
+    # share replicas: none exist (a share instance is no replica)
+    Row('share_replica:get_all', 'GET', '/share-replicas',
+        '/share-replicas', None, 'ok ok ok ok'),
+    Row('share_replica:get_all', 'GET', '/share-replicas/detail',
+        '/share-replicas/detail?share_id={share}', None, 'ok ok ok ok'),
+    Row('share_replica:show', 'GET', '/share-replicas/{replica_id}',
+        '/share-replicas/{share_instance}', None, '404 404 404 404'),
+    Row('share_replica:delete', 'DELETE', '/share-replicas/{replica_id}',
+        '/share-replicas/{share_instance}', None, '404 404 403 404'),
     # access rules (the world's rule is active, with metadata k=v)
     Row('share:allow_access', 'POST', SHARE + '/action',
         '/shares/{share}/action',
@@ -458,10 +543,67 @@ TABLE = [
         {'security_service': {'name': 'n'}}, 'ok ok 403 404'),
     Row('security_service:delete', 'DELETE', SECSVC,
         '/security-services/{secsvc}', None, 'ok ok 403 404'),
+    # resource locks (2.81; the world's lock is member-user's, on a share
+    # of its own). Another project's share is not found: 400, as Manila.
+    Row('resource_lock:get_all', 'GET', '/resource-locks',
+        '/resource-locks', None, 'ok ok ok ok', '2.81'),
+    Row('resource_lock:create', 'POST', '/resource-locks',
+        '/resource-locks', {'resource_lock': {'resource_id': '{lock_share}'}},
+        'ok ok 403 400', '2.81'),
+    Row('resource_lock:get', 'GET', LOCK, '/resource-locks/{lock}', None,
+        'ok ok ok 404', '2.81'),
+    Row('resource_lock:update', 'PUT', LOCK, '/resource-locks/{lock}',
+        {'resource_lock': {'lock_reason': 'r'}}, 'ok ok 403 404', '2.81'),
+    Row('resource_lock:delete', 'DELETE', LOCK, '/resource-locks/{lock}',
+        None, 'ok ok 403 404', '2.81'),
+    # QoS types (2.94; the world's has the spec k=v)
+    Row('qos_type:index', 'GET', '/qos-types', '/qos-types', None,
+        'ok ok ok ok', '2.94'),
+    Row('qos_type:create', 'POST', '/qos-types', '/qos-types',
+        {'qos_type': {'name': 'silver'}}, 'ok 403 403 403', '2.94'),
+    Row('qos_type:show', 'GET', QOS, '/qos-types/{qos_type}', None,
+        'ok ok ok ok', '2.94'),
+    Row('qos_type:update', 'PUT', QOS, '/qos-types/{qos_type}',
+        {'qos_type': {'description': 'd'}}, 'ok 403 403 403', '2.94'),
+    Row('qos_type:delete', 'DELETE', QOS, '/qos-types/{qos_type}', None,
+        'ok 403 403 403', '2.94'),
+    Row('qos_type_specs:index', 'GET', QOS + '/specs',
+        '/qos-types/{qos_type}/specs', None, 'ok 403 403 403', '2.94'),
+    Row('qos_type_specs:create', 'POST', QOS + '/specs',
+        '/qos-types/{qos_type}/specs', {'specs': {'k2': 'v'}},
+        'ok 403 403 403', '2.94'),
+    Row('qos_type_specs:show', 'GET', QOS + '/specs/{key}',
+        '/qos-types/{qos_type}/specs/k', None, 'ok 403 403 403', '2.94'),
+    Row('qos_type_specs:update', 'PUT', QOS + '/specs/{key}',
+        '/qos-types/{qos_type}/specs/k', {'k': 'v2'}, 'ok 403 403 403',
+        '2.94'),
+    Row('qos_type_specs:delete', 'DELETE', QOS + '/specs/{key}',
+        '/qos-types/{qos_type}/specs/k', None, 'ok 403 403 403', '2.94'),
+    # share transfers (2.77; the world's is of its share). Offering a
+    # share one cannot see is 400, as in Manila.
+    Row('share_transfer:create', 'POST', '/share-transfers',
+        '/share-transfers', {'transfer': {'share_id': '{share}'}},
+        'ok ok 403 400', '2.77'),
+    Row('share_transfer:get_all', 'GET', '/share-transfers',
+        '/share-transfers', None, 'ok ok ok ok', '2.77'),
+    Row('share_transfer:get_all', 'GET', '/share-transfers/detail',
+        '/share-transfers/detail', None, 'ok ok ok ok', '2.77'),
+    # Ignored for those the rule refuses.
+    Row('share_transfer:get_all_tenant', 'GET', '/share-transfers/detail',
+        '/share-transfers/detail?all_tenants=1', None, 'ok ok ok ok',
+        '2.77'),
+    Row('share_transfer:get', 'GET', XFER, '/share-transfers/{transfer}',
+        None, 'ok ok ok 404', '2.77'),
+    Row('share_transfer:delete', 'DELETE', XFER,
+        '/share-transfers/{transfer}', None, 'ok ok 403 404', '2.77'),
+    Row('share_transfer:accept', 'POST', XFER + '/accept',
+        '/share-transfers/{transfer}/accept',
+        {'accept': {'auth_key': '{auth_key}'}}, 'ok ok 403 ok', '2.77'),
 ]
 
-# Routes that enforce no rule: the version documents.
-UNGUARDED = set()
+# Routes that enforce no rule: the version documents, and the (empty)
+# list of API extensions, which Manila shows any caller.
+UNGUARDED = {'/extensions', '/extensions/{alias}'}
 
 
 @pytest.fixture
@@ -489,6 +631,7 @@ def world(api, admin_ctx, scheduler):
             {'path': '10.0.0.1:/%s' % key, 'preferred': True},
             {'path': '192.168.0.1:/%s' % key, 'is_admin_only': True}])
         ids[key] = share.id
+        ids[key + '_instance'] = share.instance.id
     for location in share_db.export_locations(admin_ctx, ids['share'],
                                               include_admin_only=True):
         ids['admin_location' if location.is_admin_only
@@ -535,6 +678,22 @@ def add_access_world(world):
     world.update(access=rule.id)
 
 
+def add_lock_world(world):
+    """A share of PROJECT with a deletion lock member-user placed."""
+    from manila_lite.db import resource_locks as lock_db
+    admin_ctx = ml_context.get_admin_context()
+    share = share_db.create(
+        admin_ctx, {'project_id': PROJECT, 'user_id': 'member-user',
+                    'size': 1, 'share_proto': 'NFS'},
+        {'status': 'available', 'host': 'hostA@alpha#gold',
+         'share_type_id': world['type']})
+    lock = lock_db.create(admin_ctx, {
+        'user_id': 'member-user', 'project_id': PROJECT,
+        'lock_context': 'user', 'resource_type': 'share',
+        'resource_id': share.id, 'resource_action': 'delete'})
+    world.update(lock_share=share.id, lock=lock.id)
+
+
 def add_deferred_world(world):
     """A share and a snapshot of PROJECT whose deferred deletion failed."""
     admin_ctx = ml_context.get_admin_context()
@@ -548,6 +707,20 @@ def add_deferred_world(world):
                            'size': 1, 'share_size': 1, 'share_proto': 'NFS'},
         {'status': 'deleting_in_driver_error'})
     world.update(deferred_share=share.id, deferred_snapshot=snapshot.id)
+
+
+def add_group_type_world(world):
+    """A public share group type (spec color=green), the default one, and
+    a private one given to PROJECT, both of the world's share type."""
+    from manila_lite.db import share_group_types as group_type_db
+    admin_ctx = ml_context.get_admin_context()
+    public = group_type_db.create(admin_ctx, 'group', [world['type']],
+                                  {'color': 'green'})
+    private = group_type_db.create(admin_ctx, 'private-group',
+                                   [world['type']], is_public=False)
+    group_type_db.add_project(admin_ctx, private, PROJECT)
+    CONF.set_override('default_share_group_type', 'group')
+    world.update(group_type=public, private_group_type=private)
 
 
 def add_network_world(world):
@@ -573,6 +746,23 @@ def add_network_world(world):
                              {'availability_zone': None})
     world.update(net=network.id, subnet=subnet.id, server=server.id,
                  secsvc=service.id, bare_net=bare.id)
+
+
+def add_qos_world(world):
+    """A QoS type with the spec k=v."""
+    from manila_lite.db import qos_types as qos_db
+    qos_type = qos_db.create(ml_context.get_admin_context(), 'gold',
+                             specs={'k': 'v'})
+    world.update(qos_type=qos_type.id)
+
+
+def add_transfer_world(world):
+    """A transfer of the world's share, and its auth key."""
+    from manila_lite.share import transfer_api
+    admin_ctx = ml_context.get_admin_context()
+    transfer, auth_key = transfer_api.create(
+        admin_ctx, share_db.get(admin_ctx, world['share']), 'offer')
+    world.update(transfer=transfer.id, auth_key=auth_key)
 
 
 @pytest.fixture
@@ -617,8 +807,16 @@ def test_persona(api, world, enforced, row, persona, expected):
         add_network_world(world)
     if '{deferred' in row.path:
         add_deferred_world(world)
+    if row.path.startswith('/share-group-types'):
+        add_group_type_world(world)
     if '{access' in row.path + jsonutils.dumps(row.body):
         add_access_world(world)
+    if '{lock' in row.path + jsonutils.dumps(row.body):
+        add_lock_world(world)
+    if '{qos_type}' in row.path:
+        add_qos_world(world)
+    if '{transfer}' in row.path:
+        add_transfer_world(world)
     body = row.body
     if body is not None:
         # Ids of the world's resources inside bodies too.

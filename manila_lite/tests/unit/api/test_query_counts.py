@@ -148,9 +148,10 @@ def counted_here(engine):
 # share with its instance, type name and metadata in one statement;
 # export locations are not in its view and not read. A detail list reads rows,
 # then all their metadata at once. A delete
-# reads the share with its metadata joined in, then counts snapshots and
-# moves it to deleting in one transaction.
-LIFECYCLE = {'create': (2, 7), 'show': (1, 1), 'delete': (2, 3),
+# reads the share with its metadata joined in, asks in one statement
+# whether resource locks veto it (its own or its rules'), then counts
+# snapshots and moves it to deleting in one transaction.
+LIFECYCLE = {'create': (2, 7), 'show': (1, 1), 'delete': (3, 4),
              'detail': (1, 2)}
 
 

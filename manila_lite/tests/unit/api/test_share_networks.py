@@ -296,7 +296,7 @@ def test_security_services_and_association(api):
     body = {'add_security_service': {'security_service_id': svc['id']}}
     resp = api.post(action, body, role='member', status=200)
     assert resp.json['share_network']['id'] == net['id']
-    api.post(action, body, role='member', status=400)
+    api.post(action, body, role='member', status=409)
     shown = api.get('/security-services/%s' % svc['id'], role='member',
                     status=200).json['security_service']
     assert shown['share_networks'] == [net['id']]
@@ -341,7 +341,7 @@ def test_security_services_of_used_network_cannot_change(api, admin_ctx):
     assert 'in use' in fault(resp)[1]
     resp = api.put('%s/%s' % (NET, net['id']), {'share_network': {
         'neutron_net_id': 'n1', 'neutron_subnet_id': 's1'}}, role='member')
-    assert resp.status_int == 409
+    assert resp.status_int == 403
     resp = api.put('%s/%s' % (NET, net['id']), {'share_network': {
         'name': 'still-ok'}}, role='member', status=200)
     assert resp.json['share_network']['name'] == 'still-ok'
@@ -391,16 +391,17 @@ def test_update_security_service_of_used_network(api, admin_ctx):
     resp = api.post(action, check, version='2.63', status=202)
     assert resp.json['compatible'] is True
     assert resp.json['hosts_check_result'] == {'hostB@beta': True}
-    # Wrong pairs are refused before any backend is asked.
-    for bad in ({'current_service_id': new['id'],
-                 'new_service_id': old['id']},
-                {'current_service_id': old['id'],
-                 'new_service_id': kerberos['id']},
-                {'current_service_id': old['id'],
-                 'new_service_id': 'missing'}):
+    # Wrong pairs are refused before any backend is asked: 409 for
+    # services that do not fit the network's, 400 for an unknown one.
+    for bad, status in (({'current_service_id': new['id'],
+                          'new_service_id': old['id']}, 409),
+                        ({'current_service_id': old['id'],
+                          'new_service_id': kerberos['id']}, 409),
+                        ({'current_service_id': old['id'],
+                          'new_service_id': 'missing'}, 400)):
         resp = api.post(action, {'update_security_service': bad},
                         version='2.63', role='member')
-        assert resp.status_int == 400, bad
+        assert resp.status_int == status, bad
     resp = api.post(action, update, version='2.63', role='member',
                     status=202)
     body = resp.json['share_network']

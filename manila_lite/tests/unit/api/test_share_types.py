@@ -348,7 +348,7 @@ ACCESS_ERRORS = [
     ('public type add', True, 'addProjectAccess', PROJECT, 409),
     ('public type remove', True, 'removeProjectAccess', PROJECT, 409),
     ('project not a uuid', False, 'addProjectAccess', 'not-a-uuid', 400),
-    ('unknown action', False, 'grantEverything', PROJECT, 400),
+    ('unknown action', False, 'grantEverything', PROJECT, 404),
 ]
 
 
@@ -445,10 +445,14 @@ def test_specs_unknown_type_404(api):
              status=404)
 
 
-def test_specs_member_may_read_not_write(api, admin_ctx):
+def test_specs_are_for_administrators(api, admin_ctx):
+    # Users see the user-visible specs in the type; the extra specs API
+    # is admin-only, reads included, as in Manila.
     share_type = _type(admin_ctx)
     base = '/types/%s/extra_specs' % share_type.id
-    api.get(base, role='member', status=200)
+    api.get(base, role='member', status=403)
+    api.get(base + '/driver_handles_share_servers', role='member',
+            status=403)
     api.post(base, {'extra_specs': {'a': 'b'}}, role='member', status=403)
     api.put(base + '/a', {'a': 'b'}, role='member', status=403)
     api.delete(base + '/driver_handles_share_servers', role='member',

@@ -218,7 +218,7 @@ def test_no_valid_host_errors_and_share_deletes_at_once(
 @pytest.mark.parametrize('action,version,status', [
     ('reset_status', '2.7', 202), ('os-reset_status', '2.6', 202),
     ('os-reset_status', '2.7', 404), ('reset_status', '2.6', 404),
-    ('no_such_action', '2.7', 400),
+    ('no_such_action', '2.7', 404),
 ])
 def test_action_names_follow_microversion(api, share_type, action, version,
                                           status):

@@ -269,7 +269,7 @@ def test_share_with_snapshots_cannot_be_deleted(api, share_type, admin_ctx):
 @pytest.mark.parametrize('action,version,status', [
     ('reset_status', '2.7', 202), ('os-reset_status', '2.6', 202),
     ('os-reset_status', '2.7', 404), ('reset_status', '2.6', 404),
-    ('no_such_action', '2.7', 400),
+    ('no_such_action', '2.7', 404),
 ])
 def test_action_names_follow_microversion(api, share_type, admin_ctx,
                                           action, version, status):
@@ -378,7 +378,7 @@ def test_snapshot_instances(api, share_type, admin_ctx):
              {'reset_status': {'status': 'error'}}, version=V, status=202)
     assert snapshot_db.get(admin_ctx, snap_id).status == states.ERROR
     api.post('/snapshot-instances/%s/action' % instance_id,
-             {'force_delete': None}, version=V, status=400)
+             {'force_delete': None}, version=V, status=404)
 
 
 # -- shares from snapshots ---------------------------------------------------

@@ -1,0 +1,48 @@
+"""Share transfer views (2.77): summary, detail, and the answer to a
+create, the only one with the auth key.
+
+Only pending transfers exist here (an accepted one is deleted), so
+``accepted`` is always false and ``destination_project_id`` null.
+"""
+
+from manila_lite.api import common
+
+COLLECTION = 'share-transfers'
+
+
+def summary(req, transfer):
+    return {
+        'id': transfer.id,
+        'name': transfer.display_name,
+        'resource_type': transfer.resource_type,
+        'resource_id': transfer.resource_id,
+        'links': common.links(req, COLLECTION, transfer.id),
+    }
+
+
+def detail(req, transfer):
+    return {
+        'id': transfer.id,
+        'created_at': common.isotime(transfer.created_at),
+        'name': transfer.display_name,
+        'resource_type': transfer.resource_type,
+        'resource_id': transfer.resource_id,
+        'source_project_id': transfer.source_project_id,
+        'destination_project_id': None,
+        'accepted': False,
+        'expires_at': common.isotime(transfer.expires_at),
+        'links': common.links(req, COLLECTION, transfer.id),
+    }
+
+
+def created(req, transfer, auth_key):
+    return {'transfer': dict(detail(req, transfer), auth_key=auth_key)}
+
+
+def show(req, transfer):
+    return {'transfer': detail(req, transfer)}
+
+
+def index(req, transfers, detailed):
+    view = detail if detailed else summary
+    return {'transfers': [view(req, t) for t in transfers]}
