@@ -290,6 +290,15 @@ class InvalidShareSnapshot(Invalid):
     message = 'Invalid share snapshot: %(reason)s'
 
 
+class ShareSnapshotAccessExists(Invalid):
+    """Manila answers a duplicate snapshot rule with 400."""
+    message = 'Share snapshot access %(access_type)s:%(access)s exists.'
+
+
+class ShareSnapshotAccessNotFound(NotFound):
+    message = 'Snapshot access rule %(access_id)s could not be found.'
+
+
 class UnprocessableEntity(ManilaLiteException):
     """Manila answers 422 for some well-formed but unusable bodies."""
     message = 'Unprocessable entity: %(reason)s'

@@ -43,6 +43,12 @@ ENSURING = 'ensuring'
 # Share transfers (2.77+): an available share offered to another project;
 # accepting, deleting or expiring the transfer makes it available again.
 AWAITING_TRANSFER = 'awaiting_transfer'
+# Migration statuses. Migration is not served, so only an administrator's
+# reset_status sets them (Manila accepts them there); such a share waits
+# for another reset_status or a force_delete.
+MIGRATING = 'migrating'
+MIGRATING_TO = 'migrating_to'
+SERVER_MIGRATING = 'server_migrating'
 
 # Access rules. The share instance's summary of its rules (2.10+): the
 # API moves it from active to syncing when it queues a change, the share
@@ -85,8 +91,9 @@ ACCESS_RULE_UPDATABLE = (AVAILABLE, ERROR, EXTENDING_ERROR, SHRINKING_ERROR,
                          REVERTING_ERROR, ERROR_DELETING, MANAGE_ERROR,
                          UNMANAGE_ERROR)
 
-# Statuses an administrator may set with reset_status.
-SHARE_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING, ERROR_DELETING)
+# Statuses an administrator may set with reset_status (Manila's list).
+SHARE_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING, ERROR_DELETING,
+                        MIGRATING, MIGRATING_TO, SERVER_MIGRATING)
 
 # Task states of a share (its migration, 2.5+). Migration is not served,
 # so nothing here sets one; an administrator may still set any of them,
@@ -132,6 +139,11 @@ SHARE_INSTANCE = {
     UNMANAGE_STARTING: {UNMANAGED, UNMANAGE_ERROR},
     MANAGE_ERROR_UNMANAGE_STARTING: {UNMANAGED, UNMANAGE_ERROR},
     UNMANAGE_ERROR: {UNMANAGE_STARTING},
+    # Reached only through reset_status; left the same way (or by
+    # force_delete, which starts from any status).
+    MIGRATING: set(),
+    MIGRATING_TO: set(),
+    SERVER_MIGRATING: set(),
 }
 
 # Statuses an administrator may set on a snapshot with reset_status.
@@ -157,6 +169,20 @@ SNAPSHOT = {
 # Snapshot statuses in which work is under way on the backend.
 SNAPSHOT_BUSY = (CREATING, DELETING, RESTORING, MANAGE_STARTING,
                  UNMANAGE_STARTING, DELETING_IN_DRIVER)
+
+# Access rules of a mountable snapshot (2.32+): one state per rule and
+# snapshot instance, with the names of share rules. The API queues
+# (queued_to_apply, queued_to_deny), the share manager works (applying,
+# denying) and settles; a denied rule loses its row. Snapshot rules are
+# read-only, so there is no level to change, and no per-instance summary.
+SNAPSHOT_ACCESS_RULE = {
+    ACCESS_QUEUED_TO_APPLY: {ACCESS_APPLYING, ACCESS_QUEUED_TO_DENY},
+    ACCESS_APPLYING: {ACCESS_ACTIVE, ACCESS_ERROR, ACCESS_QUEUED_TO_DENY},
+    ACCESS_ACTIVE: {ACCESS_QUEUED_TO_DENY},
+    ACCESS_ERROR: {ACCESS_QUEUED_TO_DENY},
+    ACCESS_QUEUED_TO_DENY: {ACCESS_DENYING},
+    ACCESS_DENYING: {ACCESS_DENIED, ACCESS_ERROR},
+}
 
 # Share networks (2.63+ show it): network_change while share servers are
 # being plugged into (or unplugged from) a subnet.

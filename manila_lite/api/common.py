@@ -193,6 +193,9 @@ def action(req, body_schema, actions):
     is a 404 whatever the resource: Manila answers so for an action below
     its microversion, and a name we do not know may be one Manila serves
     and we do not (``migration_start``).
+
+    A handler marked ``checked_before_lookup`` has its rule enforced here,
+    before the caller's resource module looks the resource up.
     """
     data = body(req, body_schema)
     name, args = next(iter(data.items()))
@@ -204,7 +207,31 @@ def action(req, body_schema, actions):
         raise exception.VersionNotFoundForAPIMethod(
             'Action %s is not available at API version %s.'
             % (name, version(req)))
+    authorize_before_lookup(req, spec[0])
     return name, entry, args
+
+
+def checked_before_lookup(rule):
+    """Mark a handler whose ``rule`` is enforced before its resource is
+    read, against the caller's own project, as Manila checks its admin
+    actions: a caller the rule refuses gets 403 whether the id is unknown,
+    another project's or its own, and learns nothing of the resource.
+    A handler acting on a project's resource checks the rule again
+    against that project: a rule an operator opens to owners must not
+    reach other projects' public shares.
+    """
+    def mark(handler):
+        handler.rule_before_lookup = rule
+        return handler
+    return mark
+
+
+def authorize_before_lookup(req, handler):
+    """Enforce the rule ``handler`` was marked with, if any (see
+    checked_before_lookup); ``action`` does it for every action."""
+    rule = getattr(handler, 'rule_before_lookup', None)
+    if rule is not None:
+        authorize(req, rule)
 
 
 def check_url_name(req):

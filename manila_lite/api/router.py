@@ -42,6 +42,9 @@ from manila_lite.api.handlers import share_servers
 from manila_lite.api.handlers import share_transfers as transfers
 from manila_lite.api.handlers import share_types
 from manila_lite.api.handlers import shares
+from manila_lite.api.handlers import snapshot_access
+from manila_lite.api.handlers import snapshot_export_locations as \
+    snapshot_els
 from manila_lite.api.handlers import snapshot_instances
 from manila_lite.api.handlers import snapshot_metadata
 from manila_lite.api.handlers import snapshots
@@ -98,15 +101,21 @@ ROUTES = {
                                  'PUT': snapshots.update,
                                  'DELETE': snapshots.delete},
     '/snapshots/{snapshot_id}/action': {'POST': snapshots.action},
+    '/snapshots/{snapshot_id}/access-list': {
+        'GET': snapshot_access.access_list},
     '/snapshots/{snapshot_id}/export-locations': {
-        'GET': snapshots.export_locations},
+        'GET': snapshot_els.index},
     '/snapshots/{snapshot_id}/export-locations/{export_location_id}': {
-        'GET': snapshots.export_location},
+        'GET': snapshot_els.show},
     '/snapshot-instances': {'GET': snapshot_instances.index},
     '/snapshot-instances/detail': {'GET': snapshot_instances.detail},
     '/snapshot-instances/{instance_id}': {'GET': snapshot_instances.show},
     '/snapshot-instances/{instance_id}/action': {
         'POST': snapshot_instances.action},
+    '/snapshot-instances/{instance_id}/export-locations': {
+        'GET': snapshot_els.instance_index},
+    '/snapshot-instances/{instance_id}/export-locations'
+    '/{export_location_id}': {'GET': snapshot_els.instance_show},
     '/types': {'GET': share_types.index, 'POST': share_types.create},
     '/types/default': {'GET': share_types.default},
     '/types/{type_id}': {'GET': share_types.show, 'PUT': share_types.update,

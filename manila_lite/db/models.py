@@ -645,6 +645,12 @@ class ShareSnapshot(Base):
     def metadata_dict(self):
         return _loaded_metadata(self, 'snapshot_metadata')
 
+    # Access rules of a mountable snapshot (2.32+), read by their own
+    # queries (db/snapshot_access.py).
+    access_rules: orm.Mapped[list['ShareSnapshotAccessRule']] = \
+        orm.relationship(cascade='all, delete-orphan', passive_deletes=True,
+                         lazy='raise')
+
 
 class ShareSnapshotMetadata(Base):
     __tablename__ = 'share_snapshot_metadata'
@@ -684,6 +690,81 @@ class ShareSnapshotInstance(Base):
 
     snapshot: orm.Mapped[ShareSnapshot] = orm.relationship(
         back_populates='instance', lazy='raise')
+    # Where a mountable snapshot is exported (2.32+).
+    export_locations: orm.Mapped[
+        list['ShareSnapshotInstanceExportLocation']] = orm.relationship(
+            cascade='all, delete-orphan', passive_deletes=True,
+            lazy='raise')
+
+
+class ShareSnapshotInstanceExportLocation(Base):
+    """A path a mountable snapshot instance is reached by (2.32+)."""
+
+    __tablename__ = 'share_snapshot_instance_export_locations'
+    # Named: the generated name would pass the 63 characters PostgreSQL
+    # and MariaDB allow.
+    __table_args__ = (
+        sa.Index('ix_snapshot_instance_export_locations_instance_id',
+                 'share_snapshot_instance_id'),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_snapshot_instance_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_snapshot_instances.id',
+                            ondelete='CASCADE'))
+    path: orm.Mapped[str] = orm.mapped_column(sa.String(2000))
+    is_admin_only: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
+                                                        default=False)
+
+
+class ShareSnapshotAccessRule(Base):
+    """A grant on a mountable snapshot (Manila's share_snapshot_access_map).
+
+    Always read-only. Its state lives per snapshot instance, in
+    ShareSnapshotInstanceAccessRule; deleting the snapshot deletes it.
+    """
+
+    __tablename__ = 'share_snapshot_access_map'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_snapshot_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_snapshots.id', ondelete='CASCADE'),
+        index=True)
+    access_type: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    access_to: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+    instance_mappings: orm.Mapped[
+        list['ShareSnapshotInstanceAccessRule']] = orm.relationship(
+            back_populates='access_rule', lazy='selectin',
+            cascade='all, delete-orphan', passive_deletes=True)
+
+
+class ShareSnapshotInstanceAccessRule(Base):
+    """A snapshot rule as one snapshot instance's backend holds it."""
+
+    __tablename__ = 'share_snapshot_instance_access_map'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'share_snapshot_instance_id', 'access_id',
+            name='uniq_share_snapshot_instance_access_map0instance0access'),
+        sa.Index('ix_share_snapshot_instance_access_map_access_id',
+                 'access_id'),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    share_snapshot_instance_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_snapshot_instances.id',
+                            ondelete='CASCADE'))
+    access_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_snapshot_access_map.id',
+                            ondelete='CASCADE'))
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+    access_rule: orm.Mapped[ShareSnapshotAccessRule] = orm.relationship(
+        back_populates='instance_mappings', lazy='raise')
 
 
 # -- share networks, security services, share servers -------------------------

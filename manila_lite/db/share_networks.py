@@ -143,7 +143,8 @@ def in_use_by(context, network_id):
 
 @db_api.retry_on_deadlock
 def destroy(context, network_id):
-    """Delete an unused network and give its quota back, at once."""
+    """Delete an unused network of at most one subnet and give its quota
+    back, at once; 409 otherwise."""
     with db_api.writer.using(context) as session:
         network = session.scalars(sa.select(Network).where(
             Network.id == network_id).with_for_update()).first()
@@ -154,6 +155,15 @@ def destroy(context, network_id):
             raise exception.ShareNetworkInUse(
                 reason='Share network %s is in use by %s and cannot be '
                        'deleted.' % (network_id, reason))
+        # As Manila: the subnets beyond one are deleted one by one first,
+        # each delete checking what uses it.
+        subnets = session.scalar(sa.select(sa.func.count()).where(
+            Subnet.share_network_id == network_id))
+        if subnets > 1:
+            raise exception.ShareNetworkInUse(
+                reason='Share network %s has %d subnets; delete all but '
+                       'one before deleting the network.'
+                       % (network_id, subnets))
         quotas.consume(session, network.project_id, network.user_id, None,
                        {'share_networks': -1})
         session.delete(network)

@@ -76,12 +76,14 @@ def create(context, share_values, instance_values, metadata=None,
 
 
 def get(context, share_id, project_only=True, with_export_locations=True):
-    """One share the caller may see, or 404.
+    """One share the caller may see, or 404; with ``project_only`` False,
+    any share (the caller then checks a rule against its project).
 
     Without export locations (views from 2.9 on, deletes) they are not
     read; touching them afterwards raises rather than reading lazily.
     """
-    return _get(context, share_id, with_export_locations)
+    return _get(context, share_id, with_export_locations,
+                project_only and not context.is_admin)
 
 
 def get_with_type_name(context, share_id, with_export_locations=True):
@@ -130,9 +132,9 @@ _GET = {(locations, visible): _get_query(locations, visible)
         for locations in (True, False) for visible in (True, False)}
 
 
-def _get(context, share_id, with_export_locations):
+def _get(context, share_id, with_export_locations, visible_only):
     with db_api.reader.using(context) as session:
-        query = _GET[bool(with_export_locations), not context.is_admin]
+        query = _GET[bool(with_export_locations), visible_only]
         share = session.scalars(query, {
             'share_id': share_id, 'project_id': context.project_id}
         ).unique().first()

@@ -21,6 +21,7 @@ from manila_lite.db import quotas
 Snapshot = models.ShareSnapshot
 Instance = models.ShareSnapshotInstance
 ShareInstance = models.ShareInstance
+ExportLocation = models.ShareSnapshotInstanceExportLocation
 
 # API sort keys -> columns (status and progress live on the instance).
 SORT_KEYS = {
@@ -185,13 +186,15 @@ def update(context, snapshot_id, values):
 
 
 def transition(context, snapshot_id, target, values=None, sources=None,
-               message=None):
+               message=None, export_locations=None):
     """Move a snapshot's instance to ``target`` if its status allows it.
 
     ``sources`` defaults to the statuses the SNAPSHOT table allows
     ``target`` from. Returns False when the snapshot is gone or in another
     status. ``message``: (project id, action id, detail id) of a user
     message about the snapshot, recorded with the move.
+    ``export_locations`` (a mountable snapshot's, as its driver gave
+    them) replace the instance's with the move.
     """
     if sources is None:
         sources = states.sources(states.SNAPSHOT, target)
@@ -207,7 +210,24 @@ def transition(context, snapshot_id, target, values=None, sources=None,
             message_db.add_in(session, context, project_id,
                               MESSAGE_RESOURCE, snapshot_id, action_id,
                               detail_id)
+        if moved and export_locations is not None:
+            _replace_export_locations(session, snapshot_id, export_locations)
         return moved
+
+
+def _replace_export_locations(session, snapshot_id, locations):
+    """The snapshot instance's export locations become ``locations``
+    (paths, or dicts with ``path`` and ``is_admin_only``)."""
+    instance_id = session.scalar(sa.select(Instance.id).where(
+        Instance.snapshot_id == snapshot_id))
+    session.execute(sa.delete(ExportLocation).where(
+        ExportLocation.share_snapshot_instance_id == instance_id))
+    for location in locations:
+        if isinstance(location, str):
+            location = {'path': location}
+        session.add(ExportLocation(
+            share_snapshot_instance_id=instance_id, path=location['path'],
+            is_admin_only=bool(location.get('is_admin_only', False))))
 
 
 def set_status(context, snapshot_id, status):
@@ -236,8 +256,9 @@ def destroy(context, snapshot_id):
         return True
 
 
-def finish_manage(context, snapshot_id, size, values):
-    """A managed snapshot is available: record its size and charge it.
+def finish_manage(context, snapshot_id, size, values, export_locations=()):
+    """A managed snapshot is available: record its size (and, if it is
+    mountable, its export locations) and charge it.
 
     Its count was charged when the row was written; its gigabytes are
     known only now. What exists on the backend is counted even over
@@ -257,6 +278,7 @@ def finish_manage(context, snapshot_id, size, values):
                        _share_type_id(session,
                                       snapshot.instance.share_instance_id),
                        {'snapshot_gigabytes': size}, force=True)
+        _replace_export_locations(session, snapshot_id, export_locations)
         return True
 
 
@@ -387,6 +409,22 @@ def instance_get_all(context, snapshot_id=None):
                  .order_by(Instance.created_at.desc(), Instance.id))
         if snapshot_id:
             query = query.where(Instance.snapshot_id == snapshot_id)
+        return session.scalars(query).all()
+
+
+def export_locations(context, snapshot_id=None, instance_id=None):
+    """Export locations of a snapshot's instances, or of one instance
+    (2.32+), the ones for everybody first."""
+    query = sa.select(ExportLocation).order_by(
+        ExportLocation.is_admin_only, ExportLocation.path)
+    if instance_id is not None:
+        query = query.where(
+            ExportLocation.share_snapshot_instance_id == instance_id)
+    else:
+        query = query.join(
+            Instance, Instance.id == ExportLocation.share_snapshot_instance_id
+        ).where(Instance.snapshot_id == snapshot_id)
+    with db_api.reader.using(context) as session:
         return session.scalars(query).all()
 
 

@@ -40,6 +40,11 @@ _RULES = [
      [('POST', '/shares/{share_id}/action')]),
     ('share:list_by_host', base.ADMIN, 'Filter the share list by host.',
      [('GET', '/shares?host={host}')]),
+    ('share:list_by_share_server_id', base.ADMIN,
+     'Filter the share list by share server: the shares of every project '
+     'on that server.',
+     [('GET', '/shares?share_server_id={share_server_id}'),
+      ('GET', '/shares/detail?share_server_id={share_server_id}')]),
     ('share:list_shares_in_deferred_deletion_states', base.ADMIN,
      'See shares in deleting_in_driver_error (deferred deletion failed '
      'on the backend) in lists, filters and show; others get 404.',
@@ -137,6 +142,23 @@ _RULES = [
     ('share_snapshot_instance:reset_status', base.ADMIN,
      'Reset the status of a snapshot instance.',
      [('POST', '/snapshot-instances/{snapshot_instance_id}/action')]),
+    # mountable snapshots (2.32+)
+    ('share_snapshot:allow_access', base.ADMIN_OR_MEMBER,
+     'Grant read-only access to a mountable snapshot.',
+     [('POST', '/snapshots/{snapshot_id}/action')]),
+    ('share_snapshot:deny_access', base.ADMIN_OR_MEMBER,
+     'Remove an access rule of a mountable snapshot.',
+     [('POST', '/snapshots/{snapshot_id}/action')]),
+    ('share_snapshot:access_list', base.ADMIN_OR_READER,
+     'List the access rules of a mountable snapshot.',
+     [('GET', '/snapshots/{snapshot_id}/access-list')]),
+    ('share_snapshot_instance_export_location:index', base.ADMIN,
+     'List the export locations of a snapshot instance.',
+     [('GET', '/snapshot-instances/{snapshot_instance_id}/export-locations')]),
+    ('share_snapshot_instance_export_location:show', base.ADMIN,
+     'Show an export location of a snapshot instance.',
+     [('GET', '/snapshot-instances/{snapshot_instance_id}/export-locations/'
+       '{export_location_id}')]),
     # share instances (2.3+)
     ('share_instance:index', base.ADMIN,
      'List share instances, or the instances of one share.',

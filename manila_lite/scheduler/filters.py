@@ -29,8 +29,8 @@ BOOLEAN_EXTRA_SPECS = (
     'mount_snapshot_support',
 )
 # Extra specs never compared to capabilities: the zones a type allows
-# (another filter acts on them) and the QoS type (2.94) its shares record
-# (no backend reports QoS support yet).
+# (the API passes them on as the request spec's zones) and the QoS type
+# (2.94) its shares record (no backend reports QoS support yet).
 NON_CAPABILITY_EXTRA_SPECS = ('availability_zones', 'default_qos_type')
 
 DEFAULT_MAX_OVER_SUBSCRIPTION_RATIO = 20.0
@@ -258,19 +258,21 @@ class BaseFilter:
 
 
 class AvailabilityZoneFilter(BaseFilter):
-    """Keeps pools in the requested zone and in the share type's zones."""
+    """Keeps pools in the requested zone and in the zones the request
+    spec allows.
+
+    The share type's ``availability_zones`` extra spec is not read here:
+    the API decides whether it binds (not below 2.48, nor for a share
+    already placed) and puts the zones in the spec's
+    ``availability_zones``.
+    """
 
     def host_passes(self, pool, spec):
         requested = spec.get('availability_zone')
         if requested and pool.availability_zone != requested:
             return False
-        allowed = extra_specs(spec).get('availability_zones')
-        if allowed:
-            zones = {zone.strip() for zone in str(allowed).split(',')
-                     if zone.strip()}
-            if zones and pool.availability_zone not in zones:
-                return False
-        return True
+        allowed = spec.get('availability_zones')
+        return not allowed or pool.availability_zone in allowed
 
 
 class CapacityFilter(BaseFilter):

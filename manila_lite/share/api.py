@@ -17,6 +17,7 @@ from manila_lite.db import snapshots as snapshot_db
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
 from manila_lite.share import create_options
 from manila_lite.share import deferred_api
+from manila_lite.share import extra_specs
 from manila_lite.share import lock_api
 from manila_lite.share import manage_api
 from manila_lite.share import network_api
@@ -68,13 +69,27 @@ def request_spec(context, instance, share_type=None):
         'share_type': share_type and {
             'id': share_type.id, 'name': share_type.name,
             'extra_specs': share_type.specs},
+        # The zones the scheduler may place the share in, or None for any:
+        # set for a new share only (placement_spec). Extending or managing
+        # a share checks the pool it is on, whatever zones its type lists.
+        'availability_zones': None,
     }
 
 
-def placement_spec(context, instance, share_type=None, only_host=None):
+def placement_spec(context, instance, share_type=None, only_host=None,
+                   type_zones=True):
     """request_spec of a share to place, with the scheduler hints it was
-    created with (kept in its metadata) and an administrator's only_host."""
+    created with (kept in its metadata) and an administrator's only_host.
+
+    ``type_zones``: whether the zones the share type lists in its
+    ``availability_zones`` extra spec bind the placement; a share created
+    below API 2.48 ignores them, as Manila does.
+    """
     spec = request_spec(context, instance, share_type)
+    if type_zones and spec['share_type']:
+        spec['availability_zones'] = extra_specs.zones(
+            spec['share_type']['extra_specs'].get(
+                extra_specs.AVAILABILITY_ZONES)) or None
     hints = create_options.hints_from_metadata(instance.share.metadata_dict)
     if only_host:
         hints[create_options.ONLY_HOST] = only_host
@@ -93,7 +108,9 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                share_network_id=None,
                check_create_from_snapshot_support=False,
                scheduler_hints=None, mount_point_name=None,
-               encryption_key_ref=None):
+               encryption_key_ref=None, type_zones=True):
+        """A new share, cast to the scheduler; ``type_zones`` False (API
+        below 2.48) ignores the zones the share type lists."""
         proto = share_proto.upper()
         if proto not in [p.upper() for p in CONF.enabled_share_protocols]:
             raise exception.InvalidInput(
@@ -117,7 +134,10 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
             context, share_network_id, share_type.name,
             _spec_true(specs.get('driver_handles_share_servers', False)),
             availability_zone)
-        self._check_zone(context, requested_zone, specs)
+        self._check_zone(context, requested_zone,
+                         extra_specs.zones(specs.get(
+                             extra_specs.AVAILABILITY_ZONES))
+                         if type_zones else [])
         # The type's size limits (2.61) bind new shares as they bind
         # resizes.
         for limit in (resize_api.MIN_SIZE, resize_api.MAX_SIZE):
@@ -158,20 +178,22 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
         self.scheduler_rpc.create_share_instance(
             context, share.instance.id,
             placement_spec(context, share.instance, share_type,
-                           scheduler_hints.get(create_options.ONLY_HOST)))
+                           scheduler_hints.get(create_options.ONLY_HOST),
+                           type_zones))
         return share
 
     @staticmethod
-    def _check_zone(context, zone, specs):
+    def _check_zone(context, zone, allowed):
+        """404 for an unknown zone, 400 for one outside ``allowed`` (the
+        share type's list, when it binds; empty: any zone)."""
         if not zone:
             return
         if zone not in {z.name for z in service_db.zones(context)}:
             raise exception.AvailabilityZoneNotFound(id=zone)
-        allowed = specs.get('availability_zones')
-        if allowed and zone not in [z.strip() for z in allowed.split(',')]:
+        if allowed and zone not in allowed:
             raise exception.InvalidInput(
                 reason='Share type does not allow availability zone %s; it '
-                       'allows %s.' % (zone, allowed))
+                       'allows %s.' % (zone, ', '.join(allowed)))
 
     def delete(self, context, share):
         # Resource locks first, as Manila: one query (share/lock_api.py).

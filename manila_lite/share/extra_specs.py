@@ -115,9 +115,21 @@ def validate(specs, require_all=True):
     return {key: _stored(key, value) for key, value in specs.items()}
 
 
+def zones(value):
+    """The zone names an ``availability_zones`` value lists.
+
+    Operators and clients write the list with or without blanks around
+    the commas ('az1, az 2'); a name itself may contain blanks. Whoever
+    compares zone lists (storage, list filter, share create, scheduler)
+    reads them through here.
+    """
+    return [zone.strip() for zone in str(value or '').split(',')
+            if zone.strip()]
+
+
 def _stored(key, value):
     if key == AVAILABILITY_ZONES:
-        return ','.join(z.strip() for z in str(value).split(',') if z)
+        return ','.join(zones(value))
     return str(value)
 
 

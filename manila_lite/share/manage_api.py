@@ -28,7 +28,9 @@ SHARE_BINARY = 'manila-share'
 TRANSITIONAL = (states.CREATING, states.DELETING, states.MANAGE_STARTING,
                 states.UNMANAGE_STARTING,
                 states.MANAGE_ERROR_UNMANAGE_STARTING, states.EXTENDING,
-                states.SHRINKING, states.REVERTING, states.RESTORING)
+                states.SHRINKING, states.REVERTING, states.RESTORING,
+                states.MIGRATING, states.MIGRATING_TO,
+                states.SERVER_MIGRATING)
 
 
 def check_service_host(context, service_host):

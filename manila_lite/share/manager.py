@@ -26,6 +26,7 @@ from manila_lite.share import ensure_manager
 from manila_lite.share import manage_manager
 from manila_lite.share import resize_manager
 from manila_lite.share import server_manager
+from manila_lite.share import snapshot_access_manager
 from manila_lite.share import snapshot_manager
 from manila_lite.share import stalled
 
@@ -84,6 +85,7 @@ def normalize_export_locations(locations):
 
 class ShareManager(access_manager.AccessManagerMixin,
                    snapshot_manager.SnapshotManagerMixin,
+                   snapshot_access_manager.SnapshotAccessManagerMixin,
                    resize_manager.ResizeManagerMixin,
                    manage_manager.ManageManagerMixin,
                    deferred_deletion.DeferredDeletionMixin,
@@ -148,6 +150,7 @@ class ShareManager(access_manager.AccessManagerMixin,
         self._recover_resizes(context)
         self._recover_manage(context)
         self._recover_access(context)
+        self._recover_snapshot_access(context)
         self._recover_servers(context)
 
     # -- periodic work ------------------------------------------------------

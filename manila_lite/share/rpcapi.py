@@ -103,6 +103,12 @@ class ShareAPI:
         self._client(host).cast(context, 'unmanage_snapshot',
                                 snapshot_id=snapshot_id)
 
+    def snapshot_update_access(self, context, host, snapshot_instance_id):
+        """Ask the backend to apply a mountable snapshot's queued rule
+        changes (2.32+)."""
+        self._client(host).cast(context, 'snapshot_update_access',
+                                snapshot_instance_id=snapshot_instance_id)
+
     # -- share servers and subnets --------------------------------------------
 
     def delete_share_server(self, context, host, share_server_id):

@@ -11,6 +11,7 @@ from oslo_log import log as logging
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.db import shares as share_db
+from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.db import share_types as type_db
 from manila_lite.share import deferred_api
@@ -221,6 +222,49 @@ class API:
         self.share_rpc.manage_snapshot(context, share.host, snapshot.id,
                                        driver_options or {})
         return snapshot
+
+    # -- access rules of mountable snapshots (2.32+) --------------------------
+
+    def _check_mountable(self, context, snapshot):
+        share = share_db.get(context.elevated(), snapshot.share_id)
+        if not share.mount_snapshot_support:
+            raise exception.InvalidInput(
+                reason='Cannot control access to the snapshot %s since the '
+                       'parent share %s does not support mounting its '
+                       'snapshots.' % (snapshot.id, share.id))
+
+    def allow_access(self, context, snapshot, access_type, access_to):
+        """Queue a read-only rule on the snapshot; returns it
+        (queued_to_apply). The caller has validated the target
+        (access_api.validate_access), as for a share rule."""
+        self._check_mountable(context, snapshot)
+        rule = snapshot_access_db.create(context, snapshot.id, access_type,
+                                         access_to)
+        LOG.info('Access %s:%s to snapshot %s queued as rule %s',
+                 access_type, access_to, snapshot.id, rule.id)
+        self._cast_access(context, snapshot)
+        return rule
+
+    def deny_access(self, context, snapshot, access_id):
+        """Queue the removal of a rule of the snapshot."""
+        self._check_mountable(context, snapshot)
+        rule = snapshot_access_db.get(context, access_id)
+        if rule.share_snapshot_id != snapshot.id:
+            raise exception.InvalidInput(
+                reason='Access rule %s is not associated with snapshot %s.'
+                       % (access_id, snapshot.id))
+        if snapshot_access_db.queue_deny(context, snapshot.id, rule.id):
+            LOG.info('Rule %s of snapshot %s queued for removal', rule.id,
+                     snapshot.id)
+        self._cast_access(context, snapshot)
+
+    def access_list(self, context, snapshot):
+        self._check_mountable(context, snapshot)
+        return snapshot_access_db.get_all_for_snapshot(context, snapshot.id)
+
+    def _cast_access(self, context, snapshot):
+        self.share_rpc.snapshot_update_access(
+            context, self._host(context, snapshot), snapshot.instance.id)
 
     def unmanage(self, context, snapshot):
         if snapshot.status in states.SNAPSHOT_BUSY:

@@ -4,7 +4,9 @@ ShareManager inherits SnapshotManagerMixin, so these are RPC methods of
 the backend holding the snapshot's share. Each reads the snapshot, calls
 the driver, and records the outcome with a conditional transition of the
 SNAPSHOT state table; a failure leaves an error status and, where Manila
-tells the user, a user message.
+tells the user, a user message. A mountable snapshot's export locations
+are recorded with its creation (or manage); its access rules are taken
+off the backend before it is deleted (snapshot_access_manager.py).
 """
 
 from oslo_log import log as logging
@@ -69,6 +71,17 @@ class SnapshotManagerMixin:
             snapshot, share_instance,
             manager.share_dict(share_instance, share_instance.share))
 
+    @staticmethod
+    def _mount_points(context, snapshot, update):
+        """The export locations a driver gave a snapshot, kept (as in
+        Manila) only when its share may mount snapshots."""
+        locations = update.get('export_locations') or []
+        if locations and not share_db.get(
+                context, snapshot.share_id, project_only=False,
+                with_export_locations=False).mount_snapshot_support:
+            return []
+        return locations
+
     def _recover_snapshots(self, context):
         """Resume snapshot work a previous run of this backend left.
 
@@ -115,8 +128,11 @@ class SnapshotManagerMixin:
         values = {'progress': '100%'}
         if update.get('provider_location'):
             values['provider_location'] = update['provider_location']
-        if snapshot_db.transition(context, snapshot_id, states.AVAILABLE,
-                                  values, sources=[states.CREATING]):
+        if snapshot_db.transition(
+                context, snapshot_id, states.AVAILABLE, values,
+                sources=[states.CREATING],
+                export_locations=self._mount_points(context, snapshot,
+                                                    update)):
             LOG.info('Snapshot %s created', snapshot_id)
 
     def delete_snapshot(self, context, snapshot_id, force=False):
@@ -129,6 +145,7 @@ class SnapshotManagerMixin:
         if snapshot is None:
             return
         try:
+            self._remove_snapshot_rules(context, snap)
             self.driver.delete_snapshot(context, snap)
         except Exception as err:
             if not force:
@@ -181,7 +198,9 @@ class SnapshotManagerMixin:
         values = {}
         if update.get('provider_location'):
             values['provider_location'] = update['provider_location']
-        if snapshot_db.finish_manage(context, snapshot_id, size, values):
+        if snapshot_db.finish_manage(
+                context, snapshot_id, size, values,
+                self._mount_points(context, snapshot, update)):
             LOG.info('Snapshot %s managed (%s GiB)', snapshot_id, size)
 
     def unmanage_snapshot(self, context, snapshot_id):

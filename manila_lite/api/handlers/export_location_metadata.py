@@ -4,15 +4,16 @@
 Shapes and answers as share metadata. Keys named in the
 ``admin_only_el_metadata`` option are the administrators', as the keys of
 ``admin_only_metadata`` are on shares. An export location meant for
-administrators is refused to others (403) as showing it is.
+administrators is refused to others (403) as showing it is, and so is
+another project's private share (``export_locations.share_of``).
 """
 
 from manila_lite import conf
 from manila_lite import exception
 from manila_lite.api import common
+from manila_lite.api.handlers import export_locations
 from manila_lite.api.handlers import metadata_common
 from manila_lite.db import resource_metadata
-from manila_lite.db import shares as share_db
 
 CONF = conf.CONF
 MIN_VERSION = '2.87'
@@ -24,13 +25,11 @@ def _location(req, share_id, export_location_id, action):
     """The export location's row id, once the caller may do ``action``."""
     common.require_version(req, MIN_VERSION)
     ctx = common.context(req)
-    share = share_db.get(ctx, share_id)
+    share = export_locations.share_of(req, share_id)
     owner = share.project_id
     if share.is_public and owner != ctx.project_id and action.endswith(
             ':get_metadata'):
         owner = ctx.project_id
-    if not common.allowed(req, 'share:get', {'project_id': owner}):
-        raise exception.ShareNotFound(share_id=share_id)
     common.authorize(req, action, {'project_id': owner})
     for location in share.instance.export_locations:
         if location.uuid == export_location_id:

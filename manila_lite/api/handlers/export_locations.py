@@ -1,7 +1,9 @@
 """Export locations of a share (2.9+): where clients mount it from.
 
 Locations meant for administrators only are left out of lists for other
-users, and showing one to them is forbidden.
+users, and showing one to them is forbidden. Another project's private
+share is 403 here, not 404 as elsewhere: Manila reads the share whatever
+its project and then checks ``share:get`` against it.
 """
 
 from manila_lite import exception
@@ -12,11 +14,20 @@ from manila_lite.db import shares as share_db
 MIN_VERSION = '2.9'
 
 
+def share_of(req, share_id):
+    """The share whose export locations (or their metadata) are asked
+    for: 404 if there is none, 403 if it is another project's and not
+    public."""
+    share = share_db.get(common.context(req), share_id, project_only=False)
+    if not share.is_public:
+        common.authorize(req, 'share:get', {'project_id': share.project_id})
+    return share
+
+
 def _locations(req, share_id, action):
     common.require_version(req, MIN_VERSION)
     common.authorize(req, action)
-    share = share_db.get(common.context(req), share_id)
-    return share.instance.export_locations
+    return share_of(req, share_id).instance.export_locations
 
 
 def index(req, share_id):

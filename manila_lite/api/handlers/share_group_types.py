@@ -114,14 +114,14 @@ def _project(req, type_id, args):
     return project
 
 
+@common.checked_before_lookup('share_group_type:add_project_access')
 def _add_project(req, type_id, args):
-    common.authorize(req, 'share_group_type:add_project_access')
     group_type_db.add_project(common.context(req), type_id,
                               _project(req, type_id, args))
 
 
+@common.checked_before_lookup('share_group_type:remove_project_access')
 def _remove_project(req, type_id, args):
-    common.authorize(req, 'share_group_type:remove_project_access')
     group_type_db.remove_project(common.context(req), type_id,
                                  _project(req, type_id, args))
 

@@ -60,15 +60,15 @@ def _share_of(req, instance_id):
     return share_db.get(ctx, instance.share_id)
 
 
+@common.checked_before_lookup('share_instance:reset_status')
 def _reset_status(req, instance_id, args):
-    common.authorize(req, 'share_instance:reset_status')
     status = common.validate(args, schema.reset_status)['status']
     share_handlers.api().reset_status(
         common.context(req), _share_of(req, instance_id), status)
 
 
+@common.checked_before_lookup('share_instance:force_delete')
 def _force_delete(req, instance_id, _args):
-    common.authorize(req, 'share_instance:force_delete')
     share_handlers.api().force_delete(
         common.context(req), _share_of(req, instance_id))
 

@@ -90,6 +90,7 @@ def manage_legacy(req):
     return _manage(req)
 
 
+@common.checked_before_lookup('share:unmanage')
 def unmanage(req, share, _args):
     """The share action (2.7+)."""
     common.authorize(req, 'share:unmanage', {'project_id': share.project_id})
@@ -98,6 +99,7 @@ def unmanage(req, share, _args):
 
 def unmanage_legacy(req, share_id):
     common.require_version(req, '2.0', '2.6')
+    common.authorize_before_lookup(req, unmanage)
     share = share_db.get(common.context(req), share_id)
     unmanage(req, share, None)
     return common.accepted()

@@ -20,8 +20,9 @@ def _matches(share_type, wanted):
         if key == extra_specs.AVAILABILITY_ZONES:
             # Types limited to some zones match when they include all the
             # zones asked for; types without the spec serve every zone.
-            zones = specs.get(key)
-            if zones and not set(value.split(',')) <= set(zones.split(',')):
+            # Blanks around the commas of either list do not count.
+            zones = extra_specs.zones(specs.get(key))
+            if zones and not set(extra_specs.zones(value)) <= set(zones):
                 return False
         elif specs.get(key) != value:
             return False
@@ -140,16 +141,16 @@ def _private_type(ctx, type_id):
     return share_type
 
 
+@common.checked_before_lookup('share_type:add_project_access')
 def _add_project(req, type_id, args):
-    common.authorize(req, 'share_type:add_project_access')
     ctx = common.context(req)
     project = _project(args)
     _private_type(ctx, type_id)
     type_db.add_project(ctx, type_id, project)
 
 
+@common.checked_before_lookup('share_type:remove_project_access')
 def _remove_project(req, type_id, args):
-    common.authorize(req, 'share_type:remove_project_access')
     ctx = common.context(req)
     project = _project(args)
     _private_type(ctx, type_id)

@@ -20,6 +20,8 @@ from manila_lite.share import recycle_bin
 
 _API = None
 CONF = conf.CONF
+# From 2.48 the zones a share type lists bind where its new shares go.
+V2_48 = Version('2.48')
 V2_65 = Version('2.65')
 V2_67 = Version('2.67')
 V2_84 = Version('2.84')
@@ -103,6 +105,11 @@ def _list(req, detailed):
     if 'host' in params:
         common.authorize(req, 'share:list_by_host')
         filters['host'] = params['host']
+    if 'share_server_id' in params:
+        # The administrators' filter: a server's shares whatever their
+        # project (unless project_id narrows it), as in Manila.
+        common.authorize(req, 'share:list_by_share_server_id')
+        filters['all_tenants'] = 'project_id' not in filters
     if 'metadata' in params:
         filters['metadata'] = common.dict_param(params['metadata'],
                                                 'metadata')
@@ -207,7 +214,8 @@ def create(req):
         mount_point_name=(data.get('mount_point_name')
                           if version >= V2_84 else None),
         encryption_key_ref=(data.get('encryption_key_ref')
-                            if version >= V2_90 else None))
+                            if version >= V2_90 else None),
+        type_zones=version >= V2_48)
     # The type the share was created with, as the API resolved it.
     return {'share': views.detail(req, share, {
         share.share_type_id: share.share_type_name})}
@@ -240,17 +248,25 @@ def delete(req, share_id):
     return common.accepted()
 
 
+@common.checked_before_lookup('share:force_delete')
 def _force_delete(req, share, _args):
     common.authorize(req, 'share:force_delete',
                      {'project_id': share.project_id})
     api().force_delete(common.context(req), share)
 
 
-def _reset_status(req, share, args):
+def _reset_status_legacy(req, share, args):
+    """``os-reset_status`` (2.0-2.6), the rule checked once the share is
+    found: another project's share is 404 there, as in Manila."""
     common.authorize(req, 'share:reset_status',
                      {'project_id': share.project_id})
     status = common.validate(args, schema.reset_status)['status']
     api().reset_status(common.context(req), share, status)
+
+
+@common.checked_before_lookup('share:reset_status')
+def _reset_status(req, share, args):
+    _reset_status_legacy(req, share, args)
 
 
 def _soft_delete(req, share, _args):
@@ -267,6 +283,7 @@ def _restore(req, share, _args):
         return metadata_common.empty_200()
 
 
+@common.checked_before_lookup('share:reset_task_state')
 def _reset_task_state(req, share, args):
     """Set the task state of a share (2.22+): one of Manila's migration
     and data copying states, or None."""
@@ -309,7 +326,7 @@ _REFUSED_IN_RECYCLE_BIN = {
 ACTIONS = {
     'os-force_delete': (_force_delete, '2.0', '2.6'),
     'force_delete': (_force_delete, '2.7', None),
-    'os-reset_status': (_reset_status, '2.0', '2.6'),
+    'os-reset_status': (_reset_status_legacy, '2.0', '2.6'),
     'reset_status': (_reset_status, '2.7', None),
     'revert': (snapshot_handlers.revert_share, '2.27', None),
     'os-extend': (share_resize.extend, '2.0', '2.6'),

@@ -39,8 +39,8 @@ def show(req, instance_id):
     return {'snapshot_instance': views.instance_detail(req, instance)}
 
 
+@common.checked_before_lookup('share_snapshot_instance:reset_status')
 def _reset_status(req, instance_id, args):
-    common.authorize(req, 'share_snapshot_instance:reset_status')
     status = common.validate(args, schema.reset_status)['status']
     ctx = common.context(req)
     snapshot_handlers.api().reset_instance_status(

@@ -6,6 +6,7 @@ from oslo_serialization import jsonutils
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.api import common
+from manila_lite.api.handlers import snapshot_access
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import snapshots as schema
 from manila_lite.api.views import snapshots as views
@@ -129,23 +130,6 @@ def show(req, snapshot_id):
     return {'snapshot': views.detail(req, _get(req, snapshot_id))}
 
 
-def export_locations(req, snapshot_id):
-    """Where a mountable snapshot is exported (2.32+).
-
-    Mounting snapshots is not offered, so the list is empty; clients
-    (``openstack share snapshot show``) ask for it all the same.
-    """
-    common.require_version(req, '2.32')
-    _get(req, snapshot_id, 'share_snapshot_export_location:index')
-    return {'share_snapshot_export_locations': []}
-
-
-def export_location(req, snapshot_id, export_location_id):
-    common.require_version(req, '2.32')
-    _get(req, snapshot_id, 'share_snapshot_export_location:show')
-    raise exception.ExportLocationNotFound(uuid=export_location_id)
-
-
 def create(req):
     """202 and the new snapshot, ``creating``; the backend finishes it."""
     ctx = common.context(req)
@@ -206,17 +190,20 @@ def manage(req):
                                 status=202)
 
 
+@common.checked_before_lookup('share_snapshot:force_delete')
 def _force_delete(req, snapshot_id, _args):
     snapshot = _get(req, snapshot_id, 'share_snapshot:force_delete')
     api().force_delete(common.context(req), snapshot)
 
 
+@common.checked_before_lookup('share_snapshot:reset_status')
 def _reset_status(req, snapshot_id, args):
     snapshot = _get(req, snapshot_id, 'share_snapshot:reset_status')
     status = common.validate(args, schema.reset_status)['status']
     api().reset_status(common.context(req), snapshot, status)
 
 
+@common.checked_before_lookup('share_snapshot:unmanage_snapshot')
 def _unmanage(req, snapshot_id, _args):
     snapshot = _get(req, snapshot_id, 'share_snapshot:unmanage_snapshot')
     api().unmanage(common.context(req), snapshot)
@@ -230,13 +217,15 @@ ACTIONS = {
     'reset_status': (_reset_status, '2.7', None),
     'unmanage': (_unmanage, '2.12', None),
 }
+# Access rules of mountable snapshots (2.32+).
+ACTIONS.update(snapshot_access.ACTIONS)
 
 
 def action(req, snapshot_id):
-    _name, (handler, _low, _high), args = common.action(req, schema.action,
-                                                        ACTIONS)
-    handler(req, snapshot_id, args)
-    return common.accepted()
+    _name, (handler, *_versions), args = common.action(req, schema.action,
+                                                       ACTIONS)
+    result = handler(req, snapshot_id, args)
+    return common.accepted() if result is None else result
 
 
 def revert_share(req, share, args):

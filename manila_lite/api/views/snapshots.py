@@ -2,6 +2,7 @@
 
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
+from manila_lite.db import snapshot_access
 
 COLLECTION = 'snapshots'
 
@@ -85,3 +86,41 @@ def instance_detail(req, instance):
         'provider_location': instance.provider_location,
     })
     return d
+
+
+# -- mountable snapshots (2.32+) ---------------------------------------------
+
+EXPORT_LOCATIONS = 'share_snapshot_export_locations'
+
+
+def export_location(req, location, detail=False):
+    """One export location of a snapshot instance; administrators also
+    see which instance it is of and whether it is theirs only."""
+    d = {'id': location.id, 'path': location.path,
+         'links': common.links(req, EXPORT_LOCATIONS, location.id)}
+    if common.context(req).is_admin:
+        d['share_snapshot_instance_id'] = location.share_snapshot_instance_id
+        d['is_admin_only'] = location.is_admin_only
+    if detail:
+        d['created_at'] = common.isotime(location.created_at)
+        d['updated_at'] = common.isotime(location.updated_at)
+    return d
+
+
+def export_location_list(req, locations):
+    """Locations meant for administrators only are left out for others."""
+    is_admin = common.context(req).is_admin
+    return {EXPORT_LOCATIONS: [export_location(req, location)
+                               for location in locations
+                               if is_admin or not location.is_admin_only]}
+
+
+def access(rule):
+    """A snapshot access rule: always read-only, so no level is shown."""
+    return {'id': rule.id, 'access_type': rule.access_type,
+            'access_to': rule.access_to,
+            'state': snapshot_access.rule_state(rule)}
+
+
+def access_list(rules):
+    return {'snapshot_access_list': [access(rule) for rule in rules]}

@@ -795,16 +795,23 @@ class FakeShareDriver(driver.ShareDriver):
 
     def snapshot_update_access(self, context, snapshot, access_rules,
                                add_rules, delete_rules, share_server=None):
-        """Mounted snapshots are read-only and reached by IP only."""
-        self._begin('snapshot_update_access')
+        """Mounted snapshots are read-only, reached by IP (NFS) or by
+        user (CIFS)."""
+        self._begin('snapshot_update_access', snapshot.get('share'))
         recovery = not add_rules and not delete_rules
         for rule in (access_rules if recovery else add_rules) or []:
-            validate_rule(rule, types=('ip',), levels=('ro',))
+            validate_rule(rule, types=('ip', 'user'), levels=('ro',))
         with self._lock:
             snap = self._snapshot_record(snapshot['id'])
             self._apply_rules(snapshot['id'], snap['access'], access_rules,
                               add_rules, delete_rules)
             self._save('snapshots', snapshot['id'])
+
+    def fake_get_snapshot_access(self, snapshot_id):
+        """Test hook: the rules the backend applies to a snapshot
+        (instance id), by access id."""
+        with self._lock:
+            return copy.deepcopy(self._snapshot_record(snapshot_id)['access'])
 
     def manage_existing_snapshot(self, snapshot, driver_options):
         self._begin('manage_existing_snapshot')

@@ -31,6 +31,7 @@ from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.tests.functional import services
 
@@ -123,11 +124,16 @@ def _assert_share_children_gone(share):
 
 
 def _snapshot(ctx, share, metadata):
+    """An available snapshot with metadata; mountable, so with an
+    export location and an access rule (2.32)."""
     snapshot = snapshot_db.create(
         ctx, share, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
                      'share_size': 1, 'share_proto': 'NFS'},
-        {'status': states.AVAILABLE})
+        {'status': states.CREATING})
+    assert snapshot_db.transition(ctx, snapshot.id, states.AVAILABLE,
+                                  export_locations=['10.0.0.1:/snap'])
     resource_metadata.snapshots.update(ctx, snapshot.id, metadata)
+    snapshot_access_db.create(ctx, snapshot.id, 'ip', '10.0.0.3')
     return snapshot
 
 
@@ -135,6 +141,10 @@ def _assert_snapshot_gone(snapshot_id):
     assert _count(models.ShareSnapshot, id=snapshot_id) == 0
     assert _count(models.ShareSnapshotInstance, snapshot_id=snapshot_id) == 0
     assert _count(models.ShareSnapshotMetadata, snapshot_id=snapshot_id) == 0
+    for model in (models.ShareSnapshotAccessRule,
+                  models.ShareSnapshotInstanceAccessRule,
+                  models.ShareSnapshotInstanceExportLocation):
+        assert _count(model) == 0, model.__tablename__
 
 
 def test_snapshot_with_metadata_is_destroyed(ctx, make_share):

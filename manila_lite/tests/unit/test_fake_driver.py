@@ -679,14 +679,21 @@ def test_deleting_a_share_drops_its_snapshots(drv):
         drv.create_share_from_snapshot(None, share_dict(), snap)
 
 
-def test_snapshot_access_is_read_only_by_ip(drv):
+def test_snapshot_access_is_read_only_by_ip_or_user(drv):
     share = share_dict()
     drv.create_share(None, share)
     snap = snapshot_dict(share)
     drv.create_snapshot(None, snap)
-    drv.snapshot_update_access(None, snap, [rule(level='ro')], [], [])
-    with pytest.raises(exception.InvalidShareAccess):
-        drv.snapshot_update_access(None, snap, [rule(level='rw')], [], [])
+    by_ip, by_user = rule(level='ro'), rule('user', 'alice', level='ro')
+    drv.snapshot_update_access(None, snap, [by_ip, by_user], [], [])
+    assert sorted(e['access_to'] for e in drv.fake_get_snapshot_access(
+        snap['id']).values()) == ['10.0.0.0/24', 'alice']
+    for refused in (rule(level='rw'), rule('cert', 'client', level='ro')):
+        with pytest.raises(exception.InvalidShareAccess):
+            drv.snapshot_update_access(None, snap, [], [refused], [])
+    drv.snapshot_update_access(None, snap, [by_user], [], [by_ip])
+    assert [e['access_to'] for e in drv.fake_get_snapshot_access(
+        snap['id']).values()] == ['alice']
 
 
 # -- manage and unmanage -----------------------------------------------------

@@ -78,7 +78,10 @@ ERROR_CASES = [
     ('2.8', 'admin', None, '', 404),
     ('2.8', 'admin', None, '/x', 404),
     ('2.9', 'admin', None, '/unknown', 404),
-    ('2.9', 'member', OTHER_PROJECT, '', 404),
+    # Another project's private share: Manila checks share:get against it.
+    ('2.9', 'member', OTHER_PROJECT, '', 403),
+    ('2.9', 'member', OTHER_PROJECT, '/unknown', 403),
+    ('2.9', 'member', None, '/unknown', 404),
 ]
 
 

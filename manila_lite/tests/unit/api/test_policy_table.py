@@ -82,6 +82,8 @@ TABLE = [
         'ok ok ok ok'),
     Row('share:list_by_host', 'GET', '/shares', '/shares?host=hostA', None,
         'ok 403 403 403'),
+    Row('share:list_by_share_server_id', 'GET', '/shares/detail',
+        '/shares/detail?share_server_id=s1', None, 'ok 403 403 403'),
     # Ignored for those the rule refuses, as in Manila.
     Row('share:list_all_projects', 'GET', '/shares/detail',
         '/shares/detail?all_tenants=1', None, 'ok ok ok ok'),
@@ -98,16 +100,22 @@ TABLE = [
         {'share': {'is_public': True}}, 'ok 403 403 404'),
     Row('share:delete', 'DELETE', SHARE, '/shares/{share}', None,
         'ok ok 403 404'),
+    # Administrators' actions check their rule before the share is read
+    # (docs/architecture.rst): 403 for another project's member too.
     Row('share:force_delete', 'POST', SHARE + '/action',
         '/shares/{share}/action', {'force_delete': None},
-        'ok 403 403 404'),
+        'ok 403 403 403'),
     Row('share:reset_status', 'POST', SHARE + '/action',
         '/shares/{share}/action', {'reset_status': {'status': 'error'}},
-        'ok 403 403 404'),
+        'ok 403 403 403'),
+    # Below 2.7 Manila reads the share first.
+    Row('share:reset_status', 'POST', SHARE + '/action',
+        '/shares/{share}/action', {'os-reset_status': {'status': 'error'}},
+        'ok 403 403 404', '2.6'),
     Row('share:reset_task_state', 'POST', SHARE + '/action',
         '/shares/{share}/action',
         {'reset_task_state': {'task_state': 'migration_error'}},
-        'ok 403 403 404'),
+        'ok 403 403 403'),
     # resize (the shares are of 1 GiB: no shrink can be valid)
     Row('share:extend', 'POST', SHARE + '/action', '/shares/{share}/action',
         {'extend': {'new_size': 2}}, 'ok ok 403 404'),
@@ -153,40 +161,46 @@ TABLE = [
     Row('share:delete_share_metadata', 'DELETE', SHARE + '/metadata/{key}',
         '/shares/{share}/metadata/k', None, '404 404 403 404'),
     # export locations
+    # export locations: another project's private share is 403 (Manila
+    # checks share:get against the share it read), a public one is seen.
     Row('share_export_location:index', 'GET',
         SHARE + '/export_locations', '/shares/{share}/export_locations',
-        None, 'ok ok ok 404'),
+        None, 'ok ok ok 403'),
+    Row('share_export_location:index', 'GET',
+        SHARE + '/export_locations',
+        '/shares/{public_share}/export_locations', None, 'ok ok ok ok'),
     Row('share_export_location:show', 'GET',
         SHARE + '/export_locations/{export_location_id}',
         '/shares/{share}/export_locations/{location}', None,
-        'ok ok ok 404'),
+        'ok ok ok 403'),
     Row('share_export_location:show', 'GET',
         SHARE + '/export_locations/{export_location_id}',
         '/shares/{share}/export_locations/{admin_location}', None,
-        'ok 403 403 404'),
-    # export location metadata (2.87+; the location has none)
+        'ok 403 403 403'),
+    # export location metadata (2.87+; the location has none), 403 for
+    # another project's private share as its locations are
     Row('share_export_location:get_metadata', 'GET', EL_META,
         '/shares/{share}/export_locations/{location}/metadata', None,
-        'ok ok ok 404', '2.87'),
+        'ok ok ok 403', '2.87'),
     Row('share_export_location:get_metadata', 'GET', EL_META + '/{key}',
         '/shares/{share}/export_locations/{location}/metadata/k', None,
-        '404 404 404 404', '2.87'),
+        '404 404 404 403', '2.87'),
     Row('share_export_location:update_metadata', 'POST', EL_META,
         '/shares/{share}/export_locations/{location}/metadata',
-        {'metadata': {'k': 'v'}}, 'ok ok 403 404', '2.87'),
+        {'metadata': {'k': 'v'}}, 'ok ok 403 403', '2.87'),
     Row('share_export_location:update_metadata', 'PUT', EL_META,
         '/shares/{share}/export_locations/{location}/metadata',
-        {'metadata': {'k': 'v'}}, 'ok ok 403 404', '2.87'),
+        {'metadata': {'k': 'v'}}, 'ok ok 403 403', '2.87'),
     Row('share_export_location:update_metadata', 'POST', EL_META + '/{key}',
         '/shares/{share}/export_locations/{location}/metadata/k',
-        {'metadata': {'k': 'v'}}, 'ok ok 403 404', '2.87'),
+        {'metadata': {'k': 'v'}}, 'ok ok 403 403', '2.87'),
     Row('share_export_location:update_metadata', 'POST', EL_META,
         '/shares/{share}/export_locations/{admin_location}/metadata',
-        {'metadata': {'k': 'v'}}, 'ok 403 403 404', '2.87'),
+        {'metadata': {'k': 'v'}}, 'ok 403 403 403', '2.87'),
     Row('share_export_location:delete_metadata', 'DELETE',
         EL_META + '/{key}',
         '/shares/{share}/export_locations/{location}/metadata/k', None,
-        '404 404 403 404', '2.87'),
+        '404 404 403 403', '2.87'),
     # recycle bin (2.69+); restoring a share not in it answers 200
     Row('share:soft_delete', 'POST', SHARE + '/action',
         '/shares/{share}/action', {'soft_delete': None}, 'ok ok 403 404',
@@ -231,13 +245,13 @@ TABLE = [
         None, 'ok ok 403 404'),
     Row('share_snapshot:force_delete', 'POST', SNAP + '/action',
         '/snapshots/{snapshot}/action', {'force_delete': None},
-        'ok 403 403 404'),
+        'ok 403 403 403'),
     Row('share_snapshot:reset_status', 'POST', SNAP + '/action',
         '/snapshots/{snapshot}/action',
-        {'reset_status': {'status': 'error'}}, 'ok 403 403 404'),
+        {'reset_status': {'status': 'error'}}, 'ok 403 403 403'),
     Row('share_snapshot:unmanage_snapshot', 'POST', SNAP + '/action',
         '/snapshots/{snapshot}/action', {'unmanage': None},
-        'ok 403 403 404'),
+        'ok 403 403 403'),
     Row('share_snapshot:manage_snapshot', 'POST', '/snapshots/manage',
         '/snapshots/manage',
         {'snapshot': {'share_id': '{snap_share}',
@@ -246,14 +260,37 @@ TABLE = [
     Row('share:revert_to_snapshot', 'POST', SHARE + '/action',
         '/shares/{snap_share}/action',
         {'revert': {'snapshot_id': '{snapshot}'}}, 'ok ok 403 404'),
+    # mountable snapshots (2.32+; the world's snapshot has an active rule
+    # and two export locations, one for administrators only)
     Row('share_snapshot_export_location:index', 'GET',
         SNAP + '/export-locations', '/snapshots/{snapshot}/export-locations',
         None, 'ok ok ok 404'),
-    # Snapshots are not mountable: no location is ever found.
     Row('share_snapshot_export_location:show', 'GET',
         SNAP + '/export-locations/{export_location_id}',
-        '/snapshots/{snapshot}/export-locations/x', None,
-        '404 404 404 404'),
+        '/snapshots/{snapshot}/export-locations/{snapshot_location}', None,
+        'ok ok ok 404'),
+    Row('share_snapshot_export_location:show', 'GET',
+        SNAP + '/export-locations/{export_location_id}',
+        '/snapshots/{snapshot}/export-locations/{snapshot_admin_location}',
+        None, 'ok 403 403 404'),
+    Row('share_snapshot_instance_export_location:index', 'GET',
+        SNAP_INSTANCE + '/export-locations',
+        '/snapshot-instances/{snapshot_instance}/export-locations', None,
+        'ok 403 403 403'),
+    Row('share_snapshot_instance_export_location:show', 'GET',
+        SNAP_INSTANCE + '/export-locations/{export_location_id}',
+        '/snapshot-instances/{snapshot_instance}/export-locations'
+        '/{snapshot_location}', None, 'ok 403 403 403'),
+    Row('share_snapshot:allow_access', 'POST', SNAP + '/action',
+        '/snapshots/{snapshot}/action',
+        {'allow_access': {'access_type': 'ip', 'access_to': '10.9.9.9'}},
+        'ok ok 403 404'),
+    Row('share_snapshot:deny_access', 'POST', SNAP + '/action',
+        '/snapshots/{snapshot}/action',
+        {'deny_access': {'access_id': '{snapshot_access}'}},
+        'ok ok 403 404'),
+    Row('share_snapshot:access_list', 'GET', SNAP + '/access-list',
+        '/snapshots/{snapshot}/access-list', None, 'ok ok ok 404'),
     Row('share_snapshot_instance:index', 'GET', '/snapshot-instances',
         '/snapshot-instances', None, 'ok 403 403 403'),
     Row('share_snapshot_instance:detail', 'GET',
@@ -649,19 +686,37 @@ def add_snapshot_world(world):
     """A share of PROJECT with an available snapshot it may revert to,
     made only for the rows that need them (other rows, and other tests of
     ``world``, see no extra share)."""
+    from manila_lite.db import snapshot_access as snapshot_access_db
     admin_ctx = ml_context.get_admin_context()
     share = share_db.create(
         admin_ctx, {'project_id': PROJECT, 'user_id': 'member-user',
                     'size': 1, 'share_proto': 'NFS', 'snapshot_support': True,
-                    'revert_to_snapshot_support': True},
+                    'revert_to_snapshot_support': True,
+                    'mount_snapshot_support': True},
         {'status': 'available', 'host': 'hostA@alpha#gold',
          'share_type_id': world['type']})
     snapshot = snapshot_db.create(
         admin_ctx, share, {'project_id': PROJECT, 'user_id': 'member-user',
                            'size': 1, 'share_size': 1, 'share_proto': 'NFS'},
-        {'status': 'available', 'provider_location': '/snap'})
+        {'status': 'creating', 'provider_location': '/snap'})
+    # Mountable: two export locations and an active access rule.
+    snapshot_db.transition(admin_ctx, snapshot.id, 'available',
+                           export_locations=[
+                               {'path': '10.0.0.1:/snap'},
+                               {'path': '192.168.0.1:/snap',
+                                'is_admin_only': True}])
+    for location in snapshot_db.export_locations(admin_ctx,
+                                                 snapshot_id=snapshot.id):
+        world['snapshot_admin_location' if location.is_admin_only
+              else 'snapshot_location'] = location.id
+    rule = snapshot_access_db.create(admin_ctx, snapshot.id, 'ip',
+                                     '10.8.8.8')
+    snapshot_access_db.start(admin_ctx, snapshot.instance.id)
+    snapshot_access_db.record(admin_ctx, snapshot.instance.id,
+                              applied=[rule.id])
     world.update(snap_share=share.id, snapshot=snapshot.id,
-                 snapshot_instance=snapshot.instance.id)
+                 snapshot_instance=snapshot.instance.id,
+                 snapshot_access=rule.id)
 
 
 def add_access_world(world):

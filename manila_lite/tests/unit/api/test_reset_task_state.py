@@ -57,12 +57,13 @@ def test_bad_bodies(api, share, body):
     assert _task_state(api, share.id) is None
 
 
-def test_members_are_forbidden_and_others_do_not_see_it(api, share):
-    resp = _reset(api, share.id, 'migration_error', role='member',
-                  status=403)
-    assert fault(resp)[0] == 'forbidden'
-    _reset(api, share.id, 'migration_error', role='member',
-           project=OTHER_PROJECT, status=404)
+def test_members_of_any_project_are_forbidden(api, share):
+    """The rule is checked before the share is read, as in Manila."""
+    for project in (None, OTHER_PROJECT):
+        resp = _reset(api, share.id, 'migration_error', role='member',
+                      project=project, status=403)
+        assert fault(resp)[0] == 'forbidden'
+    _reset(api, 'fake_share', 'migration_error', role='member', status=403)
     assert _task_state(api, share.id) is None
 
 

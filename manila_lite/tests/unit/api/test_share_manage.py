@@ -210,6 +210,43 @@ def test_transitional_shares_cannot_be_unmanaged(api, share_type,
     assert 'transitional state' in fault(resp)[1]
 
 
+@pytest.mark.parametrize('status', [
+    states.CREATING, states.DELETING, states.MIGRATING, states.MIGRATING_TO,
+    states.SERVER_MIGRATING])
+def test_reset_to_a_transitional_status_forbids_unmanage(
+        api, share_type, admin_ctx, status):
+    """Every status Manila's reset_status accepts is accepted (migration
+    ones too, though migration is not served); unmanage then answers 403
+    until the share is reset again."""
+    share = _available_share(admin_ctx, share_type)
+    action = '/shares/%s/action' % share.id
+    api.post(action, {'reset_status': {'status': status}}, version='2.64',
+             status=202)
+    assert api.get('/shares/%s' % share.id, version='2.64').json[
+        'share']['status'] == status
+    resp = api.post(action, {'unmanage': None}, version='2.64', status=403)
+    assert 'transitional state' in fault(resp)[1]
+    api.post(action, {'reset_status': {'status': 'available'}},
+             version='2.64', status=202)
+    api.delete('/shares/%s' % share.id, version='2.64', status=202)
+
+
+@pytest.mark.parametrize('status', [states.MIGRATING, states.MIGRATING_TO,
+                                    states.SERVER_MIGRATING])
+def test_a_migration_status_waits_for_an_administrator(
+        api, share_type, admin_ctx, status):
+    """Only reset_status leads there, and only reset_status or
+    force_delete lead away."""
+    assert states.sources(states.SHARE_INSTANCE, status) == []
+    share = _available_share(admin_ctx, share_type)
+    action = '/shares/%s/action' % share.id
+    api.post(action, {'reset_status': {'status': status}}, version='2.64',
+             status=202)
+    api.delete('/shares/%s' % share.id, version='2.64', status=403)
+    api.post(action, {'force_delete': None}, version='2.64', status=202)
+    assert share_db.get(admin_ctx, share.id).status == states.DELETING
+
+
 def test_unmanage_of_a_failed_manage_has_its_own_status(
         api, share_type, admin_ctx):
     managed = _manage(api).json['share']

@@ -146,6 +146,51 @@ def test_subnet_metadata(api):
     api.get(path, version='2.77', role='member', status=404)
 
 
+# (zone of the subnet made with the network, zones of subnets added, whether
+# the network can be deleted at once): one subnet at most, as in Manila.
+NETWORK_DELETE_CASES = [
+    (None, [], True),
+    ('nova', [], True),
+    (None, ['nova'], False),
+    (None, [None], False),
+    (None, ['nova', 'nova'], False),
+]
+
+
+@pytest.mark.parametrize('zone,added,deletable', NETWORK_DELETE_CASES)
+def test_network_with_more_than_one_subnet_is_not_deleted(
+        api, admin_ctx, zone, added, deletable):
+    from manila_lite.db import services as service_db
+    service_db.register(admin_ctx, 'hostA@alpha', 'manila-share',
+                        'manila-share', 'nova')
+    net = _network(api, **({'availability_zone': zone} if zone else {}))
+    extra = [_subnet(api, net['id'], **({'availability_zone': z} if z
+                                        else {}))
+             for z in added]
+    path = '%s/%s' % (NET, net['id'])
+    resp = api.delete(path, version='2.70', role='member')
+    if deletable:
+        assert resp.status_int == 202, resp.text
+        api.get(path, role='member', status=404)
+        return
+    assert resp.status_int == 409, resp.text
+    assert '%d subnets' % (1 + len(added)) in fault(resp)[1]
+    # Nothing went: the subnets beyond the first are deleted one by one,
+    # then the network with its first subnet.
+    shown = api.get(path, version='2.70', role='member',
+                    status=200).json['share_network']
+    assert len(shown['share_network_subnets']) == 1 + len(added)
+    for subnet in extra:
+        api.delete('%s/subnets/%s' % (path, subnet['id']), version='2.70',
+                   role='member', status=202)
+    shown = api.get(path, version='2.70', role='member',
+                    status=200).json['share_network']
+    (left,) = shown['share_network_subnets']
+    assert left['availability_zone'] == zone
+    api.delete(path, version='2.70', role='member', status=202)
+    assert quotas.usages(_ctx(), PROJECT)['share_networks']['in_use'] == 0
+
+
 def test_plain_subnet_delete_refused_while_shares_use_it(api, admin_ctx):
     net = _network(api)
     extra = _subnet(api, net['id'])

@@ -592,8 +592,10 @@ def test_manager_resumes_snapshot_work_after_restart(
         states.MANAGE_ERROR
 
 
-def test_snapshot_export_locations_are_empty_from_2_32(
+def test_snapshot_export_locations_are_served_from_2_32(
         api, share_type, admin_ctx):
+    """A snapshot still creating has none yet (mountable snapshots are
+    in test_snapshot_access.py)."""
     share = _share(api, admin_ctx)
     snap_id = _snapshot(api, share.id).json['snapshot']['id']
     path = '/snapshots/%s/export-locations' % snap_id
