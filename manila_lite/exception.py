@@ -97,6 +97,10 @@ class ShareGroupTypeNotFound(NotFound):
     message = 'Share group type %(type_id)s could not be found.'
 
 
+class ShareGroupNotFound(NotFound):
+    message = 'Share group %(share_group_id)s could not be found.'
+
+
 class ShareGroupTypeSpecsNotFound(NotFound):
     message = ('Share group type %(type_id)s has no group spec with key '
                '%(key)s.')
@@ -144,6 +148,15 @@ class ShareTypeInUse(Conflict):
 class ShareTypeAccessExists(Conflict):
     message = ('Share type access for %(share_type_id)s / %(project_id)s '
                'combination already exists.')
+
+
+class InvalidShareGroup(Conflict):
+    message = 'Invalid share group: %(reason)s'
+
+
+class ShareGroupTypeInUse(Invalid):
+    message = ('Share group type %(type_id)s is in use by share groups and '
+               'cannot be deleted.')
 
 
 class ShareGroupTypeExists(Conflict):

@@ -36,8 +36,10 @@ class Service:
             ctx, self.host, self.binary, self.topic,
             self.manager.availability_zone)
         self.manager.init_host(ctx)
-        self._rpc_server = rpc.get_server(self.topic, self.host,
-                                          [self.manager])
+        endpoints = getattr(self.manager, 'rpc_endpoints', None)
+        self._rpc_server = rpc.get_server(
+            self.topic, self.host,
+            endpoints() if endpoints else [self.manager])
         self._rpc_server.start()
         self._loop(CONF.report_interval, self._heartbeat, 'heartbeat')
         interval = getattr(self.manager, 'periodic_interval',

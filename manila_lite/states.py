@@ -184,6 +184,21 @@ SNAPSHOT_ACCESS_RULE = {
     ACCESS_DENYING: {ACCESS_DENIED, ACCESS_ERROR},
 }
 
+# Share groups (2.31+): placed by the scheduler, made and removed by the
+# share manager of their backend. A group never placed (no valid host) is
+# deleted at once, with no backend to ask.
+SHARE_GROUP = {
+    CREATING: {AVAILABLE, ERROR},
+    AVAILABLE: {DELETING},
+    ERROR: {DELETING},
+    DELETING: {DELETED, ERROR_DELETING},
+    ERROR_DELETING: {DELETING},
+}
+SHARE_GROUP_DELETABLE = (AVAILABLE, ERROR)
+# Statuses an administrator may set on a share group with reset_status.
+SHARE_GROUP_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING,
+                              ERROR_DELETING)
+
 # Share networks (2.63+ show it): network_change while share servers are
 # being plugged into (or unplugged from) a subnet.
 ACTIVE = 'active'

@@ -31,6 +31,7 @@ from manila_lite.api.handlers import service_ensure
 from manila_lite.api.handlers import services
 from manila_lite.api.handlers import share_group_types as \
     group_types
+from manila_lite.api.handlers import share_groups
 from manila_lite.api.handlers import share_manage
 from manila_lite.api.handlers import share_metadata
 from manila_lite.api.handlers import share_migration
@@ -143,6 +144,14 @@ ROUTES = {
     '/share-group-types/{type_id}/group-specs/{key}': {
         'GET': group_types.specs_show, 'PUT': group_types.specs_update,
         'DELETE': group_types.specs_delete},
+    '/share-groups': {'GET': share_groups.index,
+                      'POST': share_groups.create},
+    '/share-groups/detail': {'GET': share_groups.detail},
+    '/share-groups/{share_group_id}': {'GET': share_groups.show,
+                                       'PUT': share_groups.update,
+                                       'DELETE': share_groups.delete},
+    '/share-groups/{share_group_id}/action': {
+        'POST': share_groups.action},
     '/qos-types': {'GET': qos_types.index, 'POST': qos_types.create},
     '/qos-types/{qos_type_id}': {'GET': qos_types.show,
                                  'PUT': qos_types.update,
@@ -269,9 +278,10 @@ def _without_an_id(routes):
 _COMPILED = _compile(ROUTES)
 _WITHOUT_AN_ID = _without_an_id(ROUTES)
 # Manila collections not served here (docs/microversions.rst): named so
-# that /v2/share-groups answers 404 instead of reading as a project id.
+# that /v2/share-group-snapshots answers 404 instead of reading as a
+# project id.
 NOT_SERVED = {
-    'share-groups', 'share-group-snapshots',
+    'share-group-snapshots',
     'consistency-groups', 'cgsnapshots',
     'share-backups',
     'share-instances', 'share-servers-migration',

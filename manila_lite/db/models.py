@@ -140,7 +140,7 @@ class ShareTypeProject(Base):
 
 class ShareGroupType(Base):
     """What a share group may be made of (2.31+): its share types and
-    group specs. Share groups themselves are not served yet."""
+    group specs."""
 
     __tablename__ = 'share_group_types'
 
@@ -210,6 +210,60 @@ class ShareGroupTypeShareTypeMapping(Base):
                                             autoincrement=True)
     share_group_type_id: orm.Mapped[str] = orm.mapped_column(
         UUID, sa.ForeignKey('share_group_types.id', ondelete='CASCADE'),
+        index=True)
+    share_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_types.id'), index=True)
+
+
+class ShareGroup(Base):
+    """A set of shares a backend keeps together (2.31+); placed on one
+    ``host@backend``. Shares cannot join one yet (docs/share-groups.rst).
+    """
+
+    __tablename__ = 'share_groups'
+
+    id: orm.Mapped[str] = orm.mapped_column(UUID, primary_key=True,
+                                            default=_uuid)
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
+                                                    index=True)
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    availability_zone: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    share_group_type_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_group_types.id'), index=True)
+    share_network_id: orm.Mapped[str | None] = orm.mapped_column(UUID)
+    share_server_id: orm.Mapped[str | None] = orm.mapped_column(UUID)
+    source_share_group_snapshot_id: orm.Mapped[str | None] = \
+        orm.mapped_column(UUID)
+    consistent_snapshot_support: orm.Mapped[str | None] = \
+        orm.mapped_column(sa.String(36))
+
+    share_type_mappings: orm.Mapped[
+        list['ShareGroupShareTypeMapping']] = orm.relationship(
+        cascade='all, delete-orphan', passive_deletes=True, lazy='selectin',
+        order_by='ShareGroupShareTypeMapping.id')
+
+    @property
+    def share_type_ids(self):
+        return [m.share_type_id for m in self.share_type_mappings]
+
+
+class ShareGroupShareTypeMapping(Base):
+    """A share type a share group holds shares of."""
+
+    __tablename__ = 'share_group_share_type_mappings'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_group_id', 'share_type_id',
+        name='uniq_share_group_share_type_mappings0group0type'),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True,
+                                            autoincrement=True)
+    share_group_id: orm.Mapped[str] = orm.mapped_column(
+        UUID, sa.ForeignKey('share_groups.id', ondelete='CASCADE'),
         index=True)
     share_type_id: orm.Mapped[str] = orm.mapped_column(
         UUID, sa.ForeignKey('share_types.id'), index=True)

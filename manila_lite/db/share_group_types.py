@@ -109,6 +109,9 @@ def destroy(context, type_id):
     with db_api.writer.using(context) as session:
         if session.get(GroupType, type_id) is None:
             raise exception.ShareGroupTypeNotFound(type_id=type_id)
+        if session.scalar(sa.select(sa.exists().where(
+                models.ShareGroup.share_group_type_id == type_id))):
+            raise exception.ShareGroupTypeInUse(type_id=type_id)
         for child in _CHILDREN:
             session.execute(sa.delete(child).where(
                 child.share_group_type_id == type_id))

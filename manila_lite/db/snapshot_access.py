@@ -24,7 +24,7 @@ ShareInstance = models.ShareInstance
 
 # queued state -> the state the share manager moves it to when it starts.
 START = {states.ACCESS_QUEUED_TO_APPLY: states.ACCESS_APPLYING,
-          states.ACCESS_QUEUED_TO_DENY: states.ACCESS_DENYING}
+         states.ACCESS_QUEUED_TO_DENY: states.ACCESS_DENYING}
 _TRANSITIONAL = (states.ACCESS_QUEUED_TO_APPLY, states.ACCESS_APPLYING,
                  states.ACCESS_QUEUED_TO_DENY, states.ACCESS_DENYING)
 # How the driver's outcome settles a rule: (outcome, from, to). A denied

@@ -72,6 +72,13 @@ def _utc(timestamp):
     return timeutils.normalize_time(timestamp)
 
 
+def _group_specs_met(pool, group_specs):
+    """Whether the backend's share_group_stats satisfy the group specs
+    (``consistent_snapshot_support``: 'pool' or 'host')."""
+    return filters_module.capabilities_satisfied(
+        pool.capabilities.get('share_group_stats') or {}, group_specs)
+
+
 class PoolState:
     """One pool as the scheduler sees it between two reports."""
 
@@ -319,6 +326,42 @@ class HostManager:
             LOG.debug('Chose pool %s for share %s.', best.name,
                       spec.get('share_id'))
             return best
+
+    def select_for_group(self, group_spec):
+        """The best pool that could hold a share of every share type of
+        a share group (its backend is where the group goes).
+
+        Each share type runs through the filters as a share of size 0
+        would, with the group's zone; the group specs must match the
+        backend's ``share_group_stats``. Raises NoValidHost.
+        """
+        type_specs = [
+            {'share_id': group_spec.get('share_group_id'),
+             'project_id': group_spec.get('project_id'), 'size': 0,
+             'availability_zone': group_spec.get('availability_zone'),
+             'availability_zones': group_spec.get('availability_zones'),
+             'share_type': share_type}
+            for share_type in group_spec.get('share_types') or []]
+        group_specs = group_spec.get('group_specs') or {}
+        with self._lock:
+            candidates = [
+                pool for pool in self._eligible_pools()
+                if _group_specs_met(pool, group_specs)]
+            if not candidates:
+                raise exception.NoValidHost(
+                    reason='No share backend is available for the share '
+                           'group type.')
+            for pool_filter in self.filters:
+                for type_spec in type_specs:
+                    candidates = self._run_filter(pool_filter, candidates,
+                                                  type_spec)
+                    if not candidates:
+                        raise exception.NoValidHost(
+                            reason='No pool passed the %s for share type '
+                                   '%s.' % (pool_filter.name,
+                                            type_spec['share_type']['name']))
+            return self._best(candidates, type_specs[0] if type_specs
+                              else {})
 
     def check_pool(self, host, spec):
         """Whether the pool ``host`` ('host@backend#pool') passes every

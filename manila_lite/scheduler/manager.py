@@ -13,6 +13,7 @@ from manila_lite import messages
 from manila_lite import states
 from manila_lite.db import quotas
 from manila_lite.db import services as service_db
+from manila_lite.db import share_groups as group_db
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
@@ -177,6 +178,25 @@ class SchedulerManager:
             return
         self.share_rpc.create_share_instance(context, pool.host,
                                              share_instance_id)
+
+    def create_share_group(self, context, share_group_id, spec):
+        """Place a share group on a backend able to hold shares of all
+        its share types, and cast its creation there."""
+        try:
+            pool = self.host_manager.select_for_group(spec)
+        except exception.NoValidHost as err:
+            LOG.warning('No valid host for share group %s: %s',
+                        share_group_id, err)
+            group_db.transition(context, share_group_id, states.ERROR,
+                                sources=[states.CREATING])
+            return
+        if not group_db.claim_host(context, share_group_id, pool.host,
+                                   pool.availability_zone):
+            LOG.info('Share group %s was already scheduled or is no longer '
+                     'creating; ignoring the request', share_group_id)
+            return
+        self.share_rpc.create_share_group(context, pool.host,
+                                          share_group_id)
 
     # -- requests bound to the pool of an existing share ---------------------
 

@@ -20,6 +20,10 @@ class SchedulerAPI:
         self.client.cast(context, 'create_share_instance',
                          share_instance_id=share_instance_id, spec=spec)
 
+    def create_share_group(self, context, share_group_id, spec):
+        self.client.cast(context, 'create_share_group',
+                         share_group_id=share_group_id, spec=spec)
+
     def extend_share(self, context, share_instance_id, new_size,
                      reservations, spec):
         self.client.cast(context, 'extend_share',

@@ -380,6 +380,21 @@ class ShareDriver(abc.ABC):
         """How a data-copy host mounts ``share`` for host-assisted moves."""
         raise NotImplementedError()
 
+    # -- share groups -------------------------------------------------------
+
+    def create_share_group(self, context, share_group_dict,
+                           share_server=None):
+        """Make the group on the backend; return a dict of group fields
+        to record, or None. A backend with nothing to set up for a group
+        (most of them) keeps this default, which succeeds."""
+        return None
+
+    def delete_share_group(self, context, share_group_dict,
+                           share_server=None):
+        """Remove the group from the backend; deleting one it does not
+        hold succeeds. Return a dict of group fields, or None."""
+        return None
+
     # -- consistency groups -------------------------------------------------
 
     def create_consistency_group(self, context, cg_dict, share_server=None):
@@ -472,6 +487,9 @@ class ShareDriver(abc.ABC):
             'replication_domain': self.replication_domain,
             'filter_function': self.get_filter_function(),
             'goodness_function': self.get_goodness_function(),
+            # What the backend offers share groups (2.31+): 'pool',
+            # 'host' or None for consistent group snapshots.
+            'share_group_stats': {'consistent_snapshot_support': None},
             'pools': [],
         }
         stats.update(self._reservation_stats())

@@ -23,6 +23,7 @@ from manila_lite.scheduler import rpcapi as scheduler_rpcapi
 from manila_lite.share import access_manager
 from manila_lite.share import deferred_deletion
 from manila_lite.share import ensure_manager
+from manila_lite.share import group_manager
 from manila_lite.share import manage_manager
 from manila_lite.share import resize_manager
 from manila_lite.share import server_manager
@@ -110,9 +111,16 @@ class ShareManager(access_manager.AccessManagerMixin,
             backend.driver_handles_share_servers, configuration=backend,
             backend_name=backend.share_backend_name or backend_name)
         self.scheduler_rpc = scheduler_rpcapi.SchedulerAPI()
+        # Share groups: their own endpoint on the same RPC server.
+        self.group_manager = group_manager.ShareGroupManager(self.driver,
+                                                             self.host)
         self.periodic_interval = CONF.periodic_interval
         self._busy = set()      # (operation, resource id) under way here
         self._busy_lock = threading.Lock()
+
+    def rpc_endpoints(self):
+        """The objects whose methods this backend's RPC server serves."""
+        return [self, self.group_manager]
 
     # -- start-up -----------------------------------------------------------
 
@@ -152,6 +160,7 @@ class ShareManager(access_manager.AccessManagerMixin,
         self._recover_access(context)
         self._recover_snapshot_access(context)
         self._recover_servers(context)
+        self.group_manager.recover(context)
 
     # -- periodic work ------------------------------------------------------
 

@@ -109,6 +109,16 @@ class ShareAPI:
         self._client(host).cast(context, 'snapshot_update_access',
                                 snapshot_instance_id=snapshot_instance_id)
 
+    # -- share groups ---------------------------------------------------------
+
+    def create_share_group(self, context, host, share_group_id):
+        self._client(host).cast(context, 'create_share_group',
+                                share_group_id=share_group_id)
+
+    def delete_share_group(self, context, host, share_group_id):
+        self._client(host).cast(context, 'delete_share_group',
+                                share_group_id=share_group_id)
+
     # -- share servers and subnets --------------------------------------------
 
     def delete_share_server(self, context, host, share_server_id):

@@ -83,7 +83,7 @@ def create(req):
 def delete(req, type_id):
     _available(req)
     common.authorize(req, 'share_group_type:delete')
-    # No share group can use a type yet: nothing makes one "in use".
+    # 400 while a share group uses it, as in Manila.
     group_type_db.destroy(common.context(req), type_id)
     return _no_content()
 

@@ -21,6 +21,7 @@ from manila_lite.share import recycle_bin
 _API = None
 CONF = conf.CONF
 # From 2.48 the zones a share type lists bind where its new shares go.
+V2_31 = Version('2.31')
 V2_48 = Version('2.48')
 V2_65 = Version('2.65')
 V2_67 = Version('2.67')
@@ -194,6 +195,12 @@ def create(req):
     if is_public:
         common.authorize(req, 'share:create_public_share')
     version = common.version(req)
+    if data.get('share_group_id') and version >= V2_31:
+        # Share groups exist, but shares cannot join them yet
+        # (docs/share-groups.rst); below 2.31 the field means nothing.
+        raise exception.InvalidInput(
+            reason='Shares in share groups are not served yet: '
+                   'share_group_id must be left out.')
     _check_admin_only_metadata(req, data.get('metadata'))
     hints = create_options.scheduler_hints(
         ctx, data.get('scheduler_hints') if version >= V2_65 else None,

@@ -117,7 +117,7 @@ _FAILURE_ERRORS = {
 }
 _CREATE_OPERATIONS = ('create_share', 'create_share_from_snapshot')
 _STATE_SECTIONS = ('shares', 'snapshots', 'servers', 'migrations',
-                   'consistency_groups', 'cgsnapshots')
+                   'consistency_groups', 'cgsnapshots', 'share_groups')
 # The journal is folded into the snapshot once it has more lines than
 # this many per entry of the state (and at least the minimum), so its
 # replay stays short and compaction costs little per operation.
@@ -1221,6 +1221,36 @@ class FakeShareDriver(driver.ShareDriver):
         return {'mount': 'mount -t nfs %s %%(path)s' % admin_path,
                 'unmount': 'umount %(path)s',
                 'access_mapping': {'ip': ['nfs']}}
+
+    # -- share groups -------------------------------------------------------
+
+    def create_share_group(self, context, share_group_dict,
+                           share_server=None):
+        """Record the group; creating one held already succeeds."""
+        self._begin('create_share_group')
+        group_id = share_group_dict['id']
+        with self._lock:
+            self._state['share_groups'][group_id] = {
+                'id': group_id, 'host': share_group_dict.get('host'),
+                'share_types': list(share_group_dict.get('share_types')
+                                    or [])}
+            self._save('share_groups', group_id)
+        return None
+
+    def delete_share_group(self, context, share_group_dict,
+                           share_server=None):
+        self._begin('delete_share_group')
+        group_id = share_group_dict['id']
+        with self._lock:
+            if self._state['share_groups'].pop(group_id, None):
+                self._save('share_groups', group_id)
+        return None
+
+    def fake_get_share_group(self, share_group_id):
+        """The backend's record of a group, or None (for tests)."""
+        with self._lock:
+            return copy.deepcopy(
+                self._state['share_groups'].get(share_group_id))
 
     # -- consistency groups -------------------------------------------------
 

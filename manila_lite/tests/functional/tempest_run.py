@@ -38,8 +38,9 @@ from manila_lite.tests.functional import keystone as ks
 from manila_lite.tests.functional import services
 
 API_TESTS = 'manila_tempest_tests.tests.api'
-# The modules CI runs: shares, snapshots, metadata, access rules, share
-# networks, types, quotas, instances and locks (docs/tempest.rst).
+# The modules CI runs: shares, snapshots (their instances, export
+# locations and access rules), metadata, access rules, share networks,
+# types, quotas, share instances and locks (docs/tempest.rst).
 CI_MODULES = (
     'test_shares', 'test_shares_negative', 'test_shares_actions',
     'test_shares_actions_negative', 'test_metadata',
@@ -57,7 +58,10 @@ CI_MODULES = (
     'admin.test_share_types_negative', 'admin.test_share_types_extra_specs',
     'admin.test_share_types_extra_specs_negative',
     'admin.test_share_instances', 'admin.test_share_instances_negative',
-    'admin.test_snapshot_instances', 'admin.test_quotas',
+    'admin.test_share_snapshot_instances',
+    'admin.test_share_snapshot_instances_negative',
+    'admin.test_snapshot_export_locations', 'test_snapshot_rules',
+    'test_snapshot_rules_negative', 'admin.test_quotas',
     'admin.test_quotas_negative', 'admin.test_admin_actions',
     'admin.test_admin_actions_negative',
 )

@@ -76,12 +76,19 @@ def test_scheduler_hints_with_openstack_cli(all_in_one, project):
     # The hints are kept as admin-only metadata of the new shares.
     assert beside['metadata'] == {'__affinity_same_host': first['id']}
     assert away['metadata'] == {'__affinity_different_host': first['id']}
-    # A share both beside and away from the same one cannot exist.
-    with pytest.raises(deploy.CliError) as refused:
-        _create(all_in_one, project, 'torn', '--scheduler-hint',
-                'same_host=anchor', '--scheduler-hint',
-                'different_host=anchor')
-    assert 'cannot be both' in refused.value.stderr
-    for share in (beside, away, first):
+    # The first share records who was placed beside and away from it.
+    anchor = all_in_one.cli('share', 'show', first['id'], '-f', 'json',
+                            project=project)
+    assert anchor['metadata'] == {'__affinity_same_host': beside['id'],
+                                  '__affinity_different_host': away['id']}
+    # A share both beside and away from the same one is accepted, as
+    # Manila accepts it, and no host can take it.
+    torn = all_in_one.cli('share', 'create', 'NFS', '1', '--name', 'torn',
+                          '--scheduler-hint', 'same_host=anchor',
+                          '--scheduler-hint', 'different_host=anchor',
+                          '-f', 'json', project=project)
+    manila = all_in_one.manila(project=project)
+    assert deploy.wait_for_share(manila, torn['id']).status == 'error'
+    for share in (torn, beside, away, first):
         all_in_one.cli('share', 'delete', share['id'], '--wait',
                        project=project)

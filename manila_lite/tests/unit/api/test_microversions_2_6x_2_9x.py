@@ -489,8 +489,7 @@ def test_migration_progress(api, plain_type):
 # --- what is not served -----------------------------------------------------
 
 @pytest.mark.parametrize('path', [
-    '/share-groups', '/share-group-snapshots',
-    '/share-backups', '/share-instances'])
+    '/share-group-snapshots', '/share-backups', '/share-instances'])
 def test_resources_not_served_answer_404(api, path):
     for url in (path, '/' + PROJECT + path, path + '/some-id'):
         resp = api.get(url, version='2.100', role='member', status=404)

@@ -55,6 +55,7 @@ TYPE = '/types/{type_id}'
 SPEC = '/types/{type_id}/extra_specs/{key}'
 SNAP = '/snapshots/{snapshot_id}'
 GTYPE = '/share-group-types/{type_id}'
+SGROUP = '/share-groups/{share_group_id}'
 GSPEC = GTYPE + '/group-specs/{key}'
 SNAP_INSTANCE = '/snapshot-instances/{instance_id}'
 INSTANCE = '/share_instances/{instance_id}'
@@ -403,6 +404,27 @@ TABLE = [
     Row('share_group_types_spec:update', 'PUT', GSPEC,
         '/share-group-types/{group_type}/group-specs/color',
         {'color': 'blue'}, 'ok 403 403 403'),
+    # share groups (PROJECT's, available on hostA@alpha)
+    Row('share_group:create', 'POST', '/share-groups', '/share-groups',
+        {'share_group': {'share_group_type_id': '{group_type}',
+                         'share_types': ['{type}']}},
+        'ok ok 403 ok', '2.55'),
+    Row('share_group:get_all', 'GET', '/share-groups', '/share-groups',
+        None, 'ok ok ok ok', '2.55'),
+    Row('share_group:get_all', 'GET', '/share-groups/detail',
+        '/share-groups/detail', None, 'ok ok ok ok', '2.55'),
+    Row('share_group:get', 'GET', SGROUP, '/share-groups/{share_group}',
+        None, 'ok ok ok 404', '2.55'),
+    Row('share_group:update', 'PUT', SGROUP, '/share-groups/{share_group}',
+        {'share_group': {'name': 'renamed'}}, 'ok ok 403 404', '2.55'),
+    Row('share_group:delete', 'DELETE', SGROUP,
+        '/share-groups/{share_group}', None, 'ok ok 403 404', '2.55'),
+    Row('share_group:reset_status', 'POST', SGROUP + '/action',
+        '/share-groups/{share_group}/action',
+        {'reset_status': {'status': 'error'}}, 'ok 403 403 403', '2.55'),
+    Row('share_group:force_delete', 'POST', SGROUP + '/action',
+        '/share-groups/{share_group}/action', {'force_delete': None},
+        'ok 403 403 403', '2.55'),
     Row('share_group_types_spec:delete', 'DELETE', GSPEC,
         '/share-group-types/{group_type}/group-specs/color', None,
         'ok 403 403 403'),
@@ -778,6 +800,19 @@ def add_group_type_world(world):
     world.update(group_type=public, private_group_type=private)
 
 
+def add_share_group_world(world):
+    """An available share group of PROJECT, of the public group type."""
+    from manila_lite.db import share_groups as group_db
+    admin_ctx = ml_context.get_admin_context()
+    owner = ml_context.RequestContext(user_id='member-user',
+                                      project_id=PROJECT, roles=['member'])
+    group = group_db.create(owner, {'share_group_type_id':
+                                    world['group_type']}, [world['type']])
+    group_db.claim_host(admin_ctx, group.id, 'hostA@alpha', 'nova')
+    group_db.transition(admin_ctx, group.id, 'available')
+    world.update(share_group=group.id)
+
+
 def add_network_world(world):
     """A network of PROJECT with two subnets (one with metadata k=v), a
     share server on them holding no share, and a security service."""
@@ -862,8 +897,10 @@ def test_persona(api, world, enforced, row, persona, expected):
         add_network_world(world)
     if '{deferred' in row.path:
         add_deferred_world(world)
-    if row.path.startswith('/share-group-types'):
+    if row.path.startswith(('/share-group-types', '/share-groups')):
         add_group_type_world(world)
+    if row.path.startswith('/share-groups'):
+        add_share_group_world(world)
     if '{access' in row.path + jsonutils.dumps(row.body):
         add_access_world(world)
     if '{lock' in row.path + jsonutils.dumps(row.body):
