@@ -77,17 +77,16 @@ def test_scheduler_hints_with_openstack_cli(all_in_one, project):
     assert beside['metadata'] == {'__affinity_same_host': first['id']}
     assert away['metadata'] == {'__affinity_different_host': first['id']}
     # The first share records who was placed beside and away from it.
-    anchor = all_in_one.cli('share', 'show', first['id'], '-f', 'json',
-                            project=project)
-    assert anchor['metadata'] == {'__affinity_same_host': beside['id'],
-                                  '__affinity_different_host': away['id']}
+    manila = all_in_one.manila(project=project)
+    assert manila.shares.get(first['id']).metadata == {
+        '__affinity_same_host': beside['id'],
+        '__affinity_different_host': away['id']}
     # A share both beside and away from the same one is accepted, as
     # Manila accepts it, and no host can take it.
     torn = all_in_one.cli('share', 'create', 'NFS', '1', '--name', 'torn',
                           '--scheduler-hint', 'same_host=anchor',
                           '--scheduler-hint', 'different_host=anchor',
                           '-f', 'json', project=project)
-    manila = all_in_one.manila(project=project)
     assert deploy.wait_for_share(manila, torn['id']).status == 'error'
     for share in (torn, beside, away, first):
         all_in_one.cli('share', 'delete', share['id'], '--wait',
