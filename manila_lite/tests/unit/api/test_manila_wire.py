@@ -4,16 +4,17 @@ bodies, filters and status codes manila-tempest-plugin relies on (issue
 
 import pytest
 
+from manila_lite import context as ml_context
 from manila_lite import states
 from manila_lite.db import share_metadata
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
-from manila_lite.tests.unit.api.conftest import PROJECT
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import make_available
+from manila_lite.tests.unit.api.conftest import PROJECT
 from manila_lite.tests.unit.api.conftest import wait_scheduled
 
 LATEST = '2.70'
@@ -74,7 +75,6 @@ def test_share_network_create_keeps_what_manila_keeps(api, version):
 
 
 def _admin():
-    from manila_lite import context as ml_context
     return ml_context.get_admin_context()
 
 

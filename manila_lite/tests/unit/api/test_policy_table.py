@@ -27,11 +27,21 @@ from manila_lite import messages
 from manila_lite import policies
 from manila_lite import policy
 from manila_lite.api import router
+from manila_lite.db import access_rules as access_db
 from manila_lite.db import messages as message_db
+from manila_lite.db import qos_types as qos_db
+from manila_lite.db import resource_locks as lock_db
+from manila_lite.db import security_services as security_db
 from manila_lite.db import services as service_db
+from manila_lite.db import share_group_types as group_type_db
+from manila_lite.db import share_groups as group_db
+from manila_lite.db import share_networks as network_db
+from manila_lite.db import share_servers as server_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import transfer_api
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
@@ -708,7 +718,6 @@ def add_snapshot_world(world):
     """A share of PROJECT with an available snapshot it may revert to,
     made only for the rows that need them (other rows, and other tests of
     ``world``, see no extra share)."""
-    from manila_lite.db import snapshot_access as snapshot_access_db
     admin_ctx = ml_context.get_admin_context()
     share = share_db.create(
         admin_ctx, {'project_id': PROJECT, 'user_id': 'member-user',
@@ -743,7 +752,6 @@ def add_snapshot_world(world):
 
 def add_access_world(world):
     """An active access rule (metadata k=v) on the world's share."""
-    from manila_lite.db import access_rules as access_db
     admin_ctx = ml_context.get_admin_context()
     rule = access_db.create(admin_ctx, world['share'], 'ip', '10.0.0.7',
                             'rw', {'k': 'v'})
@@ -757,7 +765,6 @@ def add_access_world(world):
 
 def add_lock_world(world):
     """A share of PROJECT with a deletion lock member-user placed."""
-    from manila_lite.db import resource_locks as lock_db
     admin_ctx = ml_context.get_admin_context()
     share = share_db.create(
         admin_ctx, {'project_id': PROJECT, 'user_id': 'member-user',
@@ -789,7 +796,6 @@ def add_deferred_world(world):
 def add_group_type_world(world):
     """A public share group type (spec color=green), the default one, and
     a private one given to PROJECT, both of the world's share type."""
-    from manila_lite.db import share_group_types as group_type_db
     admin_ctx = ml_context.get_admin_context()
     public = group_type_db.create(admin_ctx, 'group', [world['type']],
                                   {'color': 'green'})
@@ -802,7 +808,6 @@ def add_group_type_world(world):
 
 def add_share_group_world(world):
     """An available share group of PROJECT, of the public group type."""
-    from manila_lite.db import share_groups as group_db
     admin_ctx = ml_context.get_admin_context()
     owner = ml_context.RequestContext(user_id='member-user',
                                       project_id=PROJECT, roles=['member'])
@@ -816,9 +821,6 @@ def add_share_group_world(world):
 def add_network_world(world):
     """A network of PROJECT with two subnets (one with metadata k=v), a
     share server on them holding no share, and a security service."""
-    from manila_lite.db import security_services as security_db
-    from manila_lite.db import share_networks as network_db
-    from manila_lite.db import share_servers as server_db
     admin_ctx = ml_context.get_admin_context()
     network = network_db.create(admin_ctx, {'project_id': PROJECT},
                                 {'availability_zone': None})
@@ -840,7 +842,6 @@ def add_network_world(world):
 
 def add_qos_world(world):
     """A QoS type with the spec k=v."""
-    from manila_lite.db import qos_types as qos_db
     qos_type = qos_db.create(ml_context.get_admin_context(), 'gold',
                              specs={'k': 'v'})
     world.update(qos_type=qos_type.id)
@@ -848,7 +849,6 @@ def add_qos_world(world):
 
 def add_transfer_world(world):
     """A transfer of the world's share, and its auth key."""
-    from manila_lite.share import transfer_api
     admin_ctx = ml_context.get_admin_context()
     transfer, auth_key = transfer_api.create(
         admin_ctx, share_db.get(admin_ctx, world['share']), 'offer')

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from manila_lite import states
+from manila_lite.db import access_rules as access_db
 from manila_lite.db import recycle_bin as bin_db
 from manila_lite.db import shares as share_db
 from manila_lite.tests.unit.api.conftest import fault
@@ -90,7 +91,6 @@ def test_keys_of_show_list_and_instances_of_share(api, share, version,
                                            ('2.28', 'syncing')])
 def test_access_rules_status_before_2_28(api, share, admin_ctx, version,
                                          shown):
-    from manila_lite.db import access_rules as access_db
     access_db.create(admin_ctx, share.id, 'ip', '10.0.0.7', 'rw')
     view = api.get('/share_instances/%s' % share.instance.id,
                    version=version, status=200).json['share_instance']

@@ -4,14 +4,17 @@ would leave them."""
 
 import pytest
 
+from manila_lite import conf
+from manila_lite import context as ml_context
 from manila_lite.db import quotas
+from manila_lite.db import services as service_db
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.share import security_service_update
-from manila_lite.tests.unit.api.conftest import PROJECT
 from manila_lite.tests.unit.api.conftest import fault
+from manila_lite.tests.unit.api.conftest import PROJECT
 
 NET = '/share-networks'
 
@@ -78,7 +81,6 @@ def test_network_lifecycle_and_quota(api):
 
 
 def _ctx():
-    from manila_lite import context as ml_context
     return ml_context.get_admin_context()
 
 
@@ -112,7 +114,6 @@ def test_quota_over_limit(api):
 
 
 def test_subnets_per_zone_before_and_after_2_70(api, admin_ctx):
-    from manila_lite.db import services as service_db
     service_db.register(admin_ctx, 'hostA@alpha', 'manila-share',
                         'manila-share', 'nova')
     net = _network(api)
@@ -160,7 +161,6 @@ NETWORK_DELETE_CASES = [
 @pytest.mark.parametrize('zone,added,deletable', NETWORK_DELETE_CASES)
 def test_network_with_more_than_one_subnet_is_not_deleted(
         api, admin_ctx, zone, added, deletable):
-    from manila_lite.db import services as service_db
     service_db.register(admin_ctx, 'hostA@alpha', 'manila-share',
                         'manila-share', 'nova')
     net = _network(api, **({'availability_zone': zone} if zone else {}))
@@ -272,7 +272,6 @@ def _key(subnet_id):
 
 
 def test_share_create_checks_network(api, admin_ctx, scheduler):
-    from manila_lite import conf
     dhss = type_db.create(admin_ctx, 'dhss', {
         'driver_handles_share_servers': 'True'})
     type_db.create(admin_ctx, 'plain', {
