@@ -6,6 +6,7 @@ import jsonschema
 import webob
 from oslo_serialization import jsonutils
 from oslo_utils import strutils
+from oslo_utils import timeutils
 
 from manila_lite import conf
 from manila_lite import exception
@@ -157,6 +158,16 @@ def next_link(req, collection, items, limit):
 
 def isotime(value):
     return value.isoformat(timespec='microseconds') if value else None
+
+
+def time_param(params, name):
+    """An ISO 8601 time filter (created_since, created_before) as naive
+    UTC, or a 400 naming the query key."""
+    try:
+        return timeutils.normalize_time(timeutils.parse_isotime(params[name]))
+    except ValueError:
+        raise exception.InvalidInput(
+            reason='Invalid value specified for the query key: %s' % name)
 
 
 def json_response(data, status=200):

@@ -4,24 +4,14 @@ Administrators see the messages of every project, as in Manila; others
 see their own project's.
 """
 
-from oslo_utils import timeutils
 import webob
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.views import messages as views
 from manila_lite.db import messages as message_db
 
 MIN_VERSION = '2.37'
-
-
-def _time_filter(params, name):
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(params[name]))
-    except ValueError:
-        raise exception.Invalid(
-            'Invalid value specified for the query key: %s' % name)
 
 
 def index(req):
@@ -34,7 +24,7 @@ def index(req):
     if common.version(req) >= Version('2.52'):
         for name in ('created_since', 'created_before'):
             if name in params:
-                filters[name] = _time_filter(params, name)
+                filters[name] = common.time_param(params, name)
     filters['all_tenants'] = ctx.is_admin
     limit = common.limit_param(params)
     offset = common.int_param(params.get('offset', 0), 'offset')

@@ -19,7 +19,6 @@ The helpers at the end are what allow_access and deny_access
 
 from urllib import parse
 
-from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import webob
 
@@ -45,14 +44,6 @@ def _get(req, lock_id):
     return lock_db.get(common.context(req), lock_id)
 
 
-def _time(params, name):
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(params[name]))
-    except ValueError:
-        raise exception.InvalidInput(
-            reason='Invalid value specified for the query key: %s' % name)
-
-
 def index(req):
     common.require_version(req, MIN_VERSION)
     common.authorize(req, 'resource_lock:get_all')
@@ -63,7 +54,7 @@ def index(req):
         filters['lock_reason~'] = params['lock_reason~']
     for name in ('created_since', 'created_before'):
         if name in params:
-            filters[name] = _time(params, name)
+            filters[name] = common.time_param(params, name)
     # As in Manila, all_projects and project_id are ignored for callers
     # the rule refuses rather than refused.
     all_projects = False
