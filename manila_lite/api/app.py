@@ -1,13 +1,16 @@
 """The WSGI application, composed in code in the order requests flow.
 
-request id -> authentication (keystonemiddleware or noauth) -> context and
-microversion -> pecan root, which dispatches through the route table.
+request id -> request log -> authentication (keystonemiddleware or noauth)
+-> context and microversion -> pecan root, which dispatches through the
+route table.
 
 The unversioned root (``GET /``), where clients discover the API versions,
-is answered without authentication, as Manila answers it.
+is answered without authentication, as Manila answers it, and so is
+``/healthcheck`` (see :mod:`manila_lite.api.healthcheck`).
 """
 
 import time
+from urllib import parse
 
 from oslo_log import log as logging
 from oslo_middleware import request_id
@@ -20,12 +23,16 @@ from manila_lite import context as ml_context
 from manila_lite import exception
 from manila_lite import policy
 from manila_lite.api import faults
+from manila_lite.api import healthcheck
 from manila_lite.api import microversion
 from manila_lite.api import pecan_speedups
 from manila_lite.api import router
+from manila_lite.db import api as db_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
+# Seconds a client is asked to wait when the database cannot be reached.
+DB_RETRY_AFTER = 10
 
 
 class RequestId(request_id.RequestId):
@@ -59,6 +66,20 @@ class NoAuth:
         return self.app(environ, start_response)
 
 
+def _malformed_url(req):
+    """Why the URL cannot be read (escapes that are not UTF-8, NUL
+    characters no database stores), or None."""
+    try:
+        texts = [req.path_info]
+        for key, value in req.GET.items():
+            texts += [key, value]
+    except UnicodeDecodeError:
+        return 'Malformed request url: it is not UTF-8.'
+    if any('\x00' in text for text in texts):
+        return 'Malformed request url: it contains a NUL character.'
+    return None
+
+
 class ContextMiddleware:
     """Builds the request context and negotiates the microversion."""
 
@@ -70,6 +91,9 @@ class ContextMiddleware:
         # The API speaks JSON only, whatever a client accepts, as Manila;
         # this keeps pecan's content negotiation from answering 406.
         req.accept = 'application/json'
+        problem = _malformed_url(req)
+        if problem:
+            return faults.fault_response(400, problem)
         unversioned = req.path_info in ('', '/')
         if req.environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed' and \
                 not unversioned:
@@ -86,15 +110,7 @@ class ContextMiddleware:
         if unversioned:
             # The root is unversioned: clients discover versions there.
             return req.get_response(self.app)
-        started = time.monotonic()
-        response = self._versioned(req)
-        LOG.info('%(method)s %(url)s status: %(status)s len: %(length)s '
-                 'time: %(time).4f',
-                 {'method': req.method, 'url': req.path_qs,
-                  'status': response.status_int,
-                  'length': response.content_length or 0,
-                  'time': time.monotonic() - started})
-        return response
+        return self._versioned(req)
 
     def _versioned(self, req):
         try:
@@ -117,14 +133,21 @@ class ContextMiddleware:
 class RootController:
     """Pecan root: ``_route`` sends every request to the route table;
     what no handler expected is logged and answered 500 in Manila's fault
-    body."""
+    body; a database that cannot be reached, 503 with Retry-After."""
 
     @pecan.expose(content_type='application/json', generic=False)
     def dispatch(self, *args, **kwargs):
         req = pecan.request
         try:
             return router.dispatch(req)
-        except Exception:
+        except Exception as err:
+            if db_api.unreachable(err):
+                # The engine reconnects once the database is back.
+                LOG.error('%s %s: database unreachable: %s', req.method,
+                          req.path_info, err)
+                return faults.fault_response(
+                    503, 'The database is unavailable; try again later.',
+                    headers={'Retry-After': str(DB_RETRY_AFTER)})
             LOG.exception('%s %s failed', req.method, req.path_info)
             return faults.fault_response(
                 500, 'The server has either erred or is incapable of '
@@ -135,33 +158,98 @@ class RootController:
         return self.dispatch, []
 
 
-class PublicRoot:
-    """Sends the unversioned root past authentication, the rest through
-    it."""
+class PecanRequest(pecan.Request):
+    """Handlers read and validate the body themselves (common.body);
+    pecan, which would parse a JSON body into keyword arguments nobody
+    reads, is given none, and cannot fail on a body it cannot parse."""
 
-    def __init__(self, public, authenticated):
-        self.public = public
-        self.authenticated = authenticated
+    @property
+    def json(self):
+        return {}
+
+
+class RequestLog:
+    """One line per request with its status, whoever answered it: the
+    application, or the authentication refusing it (401). Health checks,
+    which load balancers send every few seconds, are logged at DEBUG."""
+
+    def __init__(self, app):
+        self.app = app
 
     def __call__(self, environ, start_response):
-        if environ.get('PATH_INFO', '') in ('', '/'):
+        # This request's own context until the authentication names the
+        # caller: the previous request of the thread must not sign the
+        # lines of this one.
+        ml_context.RequestContext(
+            request_id=environ.get(request_id.ENV_REQUEST_ID),
+            remote_address=environ.get('REMOTE_ADDR'), overwrite=True)
+        started = time.monotonic()
+        # Read before the router strips the project id from PATH_INFO.
+        path = environ.get('PATH_INFO', '')
+        req = webob.Request(environ)
+        status, length = 500, 0
+        try:
+            response = req.get_response(self.app)
+            status, length = response.status_int, response.content_length
+        finally:
+            self._log(environ, path, status, length,
+                      time.monotonic() - started)
+        return response(environ, start_response)
+
+    @staticmethod
+    def _log(environ, path, status, length, elapsed):
+        # The raw path: what a client sent may not decode as UTF-8.
+        url = parse.quote(path.encode('latin-1', 'replace'),
+                          safe="/;:@&=+$,%~!*'()")
+        if environ.get('QUERY_STRING'):
+            url += '?' + environ['QUERY_STRING']
+        level = logging.DEBUG if path == healthcheck.PATH else logging.INFO
+        LOG.log(level, '%(method)s %(url)s status: %(status)s len: '
+                       '%(length)s time: %(time).4f',
+                {'method': environ.get('REQUEST_METHOD'), 'url': url,
+                 'status': status, 'length': length or 0, 'time': elapsed})
+
+
+class PublicRoot:
+    """Sends the unversioned root and the health check past
+    authentication, the rest through it."""
+
+    def __init__(self, public, authenticated, health):
+        self.public = public
+        self.authenticated = authenticated
+        self.health = health
+
+    def __call__(self, environ, start_response):
+        path = environ.get('PATH_INFO', '')
+        if path in ('', '/'):
             return self.public(environ, start_response)
+        if path == healthcheck.PATH:
+            return self.health(environ, start_response)
         return self.authenticated(environ, start_response)
 
 
-def authentication(app):
-    """``app`` behind the configured ``auth_strategy``."""
+def authentication(app, refuse=True):
+    """``app`` behind the configured ``auth_strategy``; with ``refuse``
+    False, a request without a valid token still reaches ``app``, its
+    ``X-Identity-Status`` saying Invalid."""
     if CONF.auth_strategy == 'noauth':
         return NoAuth(app)
     from keystonemiddleware import auth_token
     # Options come from [keystone_authtoken] of manila-lite's own config.
-    return auth_token.AuthProtocol(app, {'oslo_config_config': CONF})
+    options = {'oslo_config_config': CONF}
+    if not refuse:
+        options['delay_auth_decision'] = True
+    return auth_token.AuthProtocol(app, options)
 
 
 def build_app():
     """The WSGI callable served by manila-lite-api and manila-lite-all."""
     pecan_speedups.install()
     app = pecan.Pecan(RootController(), force_canonical=False,
-                      guess_content_type_from_ext=False)
+                      guess_content_type_from_ext=False,
+                      request_cls=PecanRequest)
     app = ContextMiddleware(app)
-    return RequestId(PublicRoot(app, authentication(app)))
+    health = healthcheck.Healthcheck(
+        lambda answer: authentication(answer, refuse=False))
+    return RequestId(RequestLog(PublicRoot(app, authentication(app),
+                                           health)))

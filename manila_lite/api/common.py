@@ -39,23 +39,67 @@ def allowed(req, action, target=None):
 
 def body(req, schema):
     """The request JSON, validated against ``schema`` (400 if it is not)."""
+    return validate(parse_body(req), schema)
+
+
+def parse_body(req):
+    """The request JSON, not validated; 400 if it cannot be read."""
     try:
         data = jsonutils.loads(req.body or b'null')
     except ValueError as err:
         raise exception.InvalidInput(reason='Malformed request body: %s'
                                      % err)
-    return validate(data, schema)
+    except RecursionError:
+        raise exception.InvalidInput(
+            reason='Malformed request body: nested too deeply.')
+    return data
 
 
 def validate(data, schema):
-    validator = jsonschema.Draft7Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    """``data`` if it matches ``schema``; 400 naming the field if not.
+
+    Whatever the schema, no string may hold a NUL character (PostgreSQL
+    refuses to store one) and no integer may be beyond a 64-bit column.
+    """
+    try:
+        _check_values(data, '')
+        validator = jsonschema.Draft7Validator(schema)
+        error = jsonschema.exceptions.best_match(
+            validator.iter_errors(data))
+    except RecursionError:
+        raise exception.InvalidInput(
+            reason='Malformed request body: nested too deeply.')
     if error is not None:
         where = '/'.join(str(p) for p in error.absolute_path)
         raise exception.InvalidInput(
             reason='%s%s' % (('%s: ' % where) if where else '',
                              error.message))
     return data
+
+
+# Manila's bound for counts and sizes (its DB_MAX_INT): a 32-bit column.
+MAX_INT = 2 ** 31 - 1
+# Any integer column: quota limits and usages are 64-bit.
+MAX_BIGINT = 2 ** 63 - 1
+
+
+def _check_values(data, where):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_values(key, where)
+            _check_values(value, '%s%s/' % (where, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _check_values(value, '%s%d/' % (where, i))
+    elif isinstance(data, str) and '\x00' in data:
+        raise exception.InvalidInput(
+            reason='%s: must not contain a NUL character.'
+            % (where.rstrip('/') or 'body'))
+    elif isinstance(data, (int, float)) and not isinstance(data, bool) \
+            and not -MAX_BIGINT <= data <= MAX_BIGINT:
+        raise exception.InvalidInput(
+            reason='%s: %s is out of range.' % (where.rstrip('/') or 'body',
+                                                data))
 
 
 def bool_param(value, name):
@@ -80,15 +124,20 @@ def is_public_filter(value):
         raise exception.Invalid('Invalid is_public filter [%s]' % value)
 
 
-def int_param(value, name, minimum=0):
+def int_param(value, name, minimum=0, maximum=MAX_INT):
+    """An integer from a query or body, within what a database column
+    holds (Manila bounds offsets, limits and sizes the same way)."""
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise exception.InvalidInput(
             reason='%s must be an integer, not %r.' % (name, value))
     if number < minimum:
         raise exception.InvalidInput(
             reason='%s must be >= %d, not %d.' % (name, minimum, number))
+    if number > maximum:
+        raise exception.InvalidInput(
+            reason='%s must be <= %d, not %d.' % (name, maximum, number))
     return number
 
 

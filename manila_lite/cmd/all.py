@@ -55,7 +55,7 @@ def ensure_default_share_type():
 def main():
     set_embedded_defaults()
     common.limit_malloc_arenas()
-    common.parse_args()
+    common.parse_args(program='manila-lite-all')
     os.makedirs(CONF.state_path, exist_ok=True)
     migration.db_sync()
     ensure_default_share_type()

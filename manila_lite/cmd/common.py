@@ -18,6 +18,9 @@ _logging_registered = False
 _M_ARENA_MAX = -8
 # manila-lite-api's command line, for its gunicorn workers (JSON).
 API_ARGS_ENV = 'MANILA_LITE_API_ARGS'
+# The API's name in its log file and gunicorn's process titles, the same
+# under manila-lite-api and any other WSGI server.
+API_PROGRAM = 'manila-lite-api'
 
 
 def limit_malloc_arenas(arenas=2):
@@ -36,16 +39,29 @@ def limit_malloc_arenas(arenas=2):
         pass
 
 
-def parse_args(argv=None, default_config_files=None, database=True):
+def name_log_file(program):
+    """With ``log_dir`` and no ``log_file``, oslo.log names the file after
+    the interpreter's outermost frame: ``<frozen runpy>`` under ``python
+    -m``, ``<string>`` under ``python -c``. Each program logs to
+    ``<program>.log`` in ``log_dir`` instead."""
+    CONF.clear_override('log_file')
+    if CONF.log_dir and not CONF.log_file:
+        CONF.set_override('log_file', '%s.log' % program)
+
+
+def parse_args(argv=None, default_config_files=None, database=True,
+               program=None):
     """Config and logging; the database engine too unless ``database`` is
     False (the API's gunicorn master, whose workers open their own after
-    the fork, so that no connection is shared between processes)."""
+    the fork, so that no connection is shared between processes).
+    ``program`` names the log file (default: the command's name)."""
     global _logging_registered
     if not _logging_registered:
         logging.register_options(CONF)
         _logging_registered = True
     CONF(sys.argv[1:] if argv is None else argv, project='manila-lite',
          default_config_files=default_config_files)
+    name_log_file(program or os.path.basename(sys.argv[0]))
     logging.setup(CONF, 'manila-lite')
     if database:
         from manila_lite.db import api as db_api

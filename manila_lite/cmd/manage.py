@@ -10,13 +10,16 @@ import sys
 from alembic import util as alembic_util
 from oslo_config import cfg
 from oslo_log import log
+from sqlalchemy import exc as sa_exc
 
 from manila_lite import conf
+from manila_lite.cmd import common
 from manila_lite.db import migration
 from manila_lite import exception
 
 CONF = conf.CONF
 LOG = log.getLogger(__name__)
+PROGRAM = 'manila-lite-manage'
 
 
 def db_sync():
@@ -49,23 +52,39 @@ category_opt = cfg.SubCommandOpt('category', title='Commands',
                                  handler=_add_command_parsers)
 
 
+def _failed(err):
+    """The reason a command failed, for the operator's terminal: the log
+    may be a file nobody is watching."""
+    reason = str(err) or err.__class__.__name__
+    if isinstance(err, (ImportError, sa_exc.NoSuchModuleError)):
+        reason += (" (the database driver of [database] connection is not "
+                   "installed: pip install 'manila-lite[mysql]' brings "
+                   "PyMySQL for mysql+pymysql:// URLs)")
+    print('manila-lite-manage %s %s failed: %s' % (
+        CONF.category.name, CONF.category.action, reason), file=sys.stderr)
+
+
 def main(argv=None):
     """Parse the command line and configuration, then run the command."""
     argv = sys.argv[1:] if argv is None else argv
-    CONF.register_cli_opt(category_opt)
+    if 'category' not in CONF:
+        CONF.register_cli_opt(category_opt)
     log.register_options(CONF)
-    CONF(argv, project='manila-lite', prog='manila-lite-manage')
-    log.setup(CONF, 'manila-lite-manage')
+    CONF(argv, project='manila-lite', prog=PROGRAM)
+    common.name_log_file(PROGRAM)
+    log.setup(CONF, PROGRAM)
     try:
         CONF.category.func()
     except (alembic_util.CommandError, exception.ManilaLiteException) as err:
         # An operator's mistake or a known condition: no traceback needed.
         LOG.error('manila-lite-manage %s %s failed: %s',
                   CONF.category.name, CONF.category.action, err)
+        _failed(err)
         return 1
-    except Exception:
+    except Exception as err:
         LOG.exception('manila-lite-manage %s %s failed',
                       CONF.category.name, CONF.category.action)
+        _failed(err)
         return 1
     return 0
 

@@ -13,7 +13,7 @@ def build():
 
 def main():
     common.limit_malloc_arenas()
-    common.parse_args()
+    common.parse_args(program='manila-lite-scheduler')
     scheduler = build()
     scheduler.start()
     common.wait_for_signal([scheduler])

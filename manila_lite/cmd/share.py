@@ -17,7 +17,7 @@ def build():
 
 def main():
     common.limit_malloc_arenas()
-    common.parse_args()
+    common.parse_args(program='manila-lite-share')
     services = build()
     for svc in services:
         svc.start()

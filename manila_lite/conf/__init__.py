@@ -4,6 +4,7 @@ from oslo_config import cfg
 
 from manila_lite.conf import api
 from manila_lite.conf import backend
+from manila_lite.conf import healthcheck
 from manila_lite.conf import quota
 from manila_lite.conf import scheduler
 from manila_lite.conf import service
@@ -12,6 +13,6 @@ from manila_lite.conf import share_periodic
 
 CONF = cfg.CONF
 
-for _module in (api, backend, quota, scheduler, service,
+for _module in (api, backend, healthcheck, quota, scheduler, service,
                 share_periodic, share_features):
     _module.register_opts(CONF)

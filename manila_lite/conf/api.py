@@ -44,9 +44,11 @@ api_opts = [
                     'GET /share-group-types/default and flagged '
                     'is_default (2.46+); unset, there is no default.'),
     cfg.ListOpt('enabled_share_protocols',
-                default=['NFS', 'CIFS', 'GLUSTERFS', 'HDFS', 'CEPHFS',
-                         'MAPRFS'],
-                help='Protocols users may request.'),
+                default=['NFS', 'CIFS'],
+                help='Protocols users may request, as Manila spells them '
+                     '(NFS, CIFS, GLUSTERFS, HDFS, CEPHFS, MAPRFS); a '
+                     'share of any other protocol is refused with 400. '
+                     'List only what the enabled backends serve.'),
 ]
 
 

@@ -4,6 +4,7 @@ from oslo_db import options as db_options
 
 from manila_lite.conf import api
 from manila_lite.conf import backend
+from manila_lite.conf import healthcheck
 from manila_lite.conf import quota
 from manila_lite.conf import scheduler
 from manila_lite.conf import service
@@ -33,3 +34,4 @@ def set_lib_defaults():
     from oslo_config import cfg
     db_options.set_defaults(cfg.CONF,
                             connection='sqlite:///$state_path/manila.sqlite')
+    healthcheck.register_opts(cfg.CONF)

@@ -12,6 +12,7 @@ import time
 
 import sqlalchemy as sa
 from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import engines
@@ -60,6 +61,23 @@ IDLE_PING = 5
 
 retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5,
                                               retry_on_deadlock=True)
+
+
+def unreachable(err):
+    """Whether ``err`` says the database cannot be reached now (down,
+    restarting, the connection lost): a transient state, unlike an error
+    in what was asked of it."""
+    if isinstance(err, (db_exc.DBConnectionError,
+                        sa.exc.DisconnectionError)):
+        return True
+    if isinstance(err, db_exc.DBError):
+        err = err.inner_exception
+    if isinstance(err, sa.exc.OperationalError) and err.statement is None:
+        # Raised while connecting, with words oslo.db's filters do not
+        # all know (libpq's "connection to server ... failed").
+        return True
+    return (isinstance(err, sa.exc.DBAPIError)
+            and bool(err.connection_invalidated))
 
 
 def _row_values(obj):

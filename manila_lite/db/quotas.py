@@ -13,6 +13,9 @@ import uuid
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
 from manila_lite import conf
 from manila_lite import exception
@@ -130,16 +133,53 @@ def _usage_rows(session, project_id, scopes, resources):
              .with_for_update())
     rows = {(u.user_id, u.share_type_id, u.resource): u
             for u in session.scalars(query)}
-    for user_id, type_id in scopes:
-        for resource in resources:
-            if (user_id, type_id, resource) not in rows:
-                usage = models.QuotaUsage(
-                    project_id=project_id, user_id=user_id,
-                    share_type_id=type_id, resource=resource, in_use=0,
-                    reserved=0)
-                session.add(usage)
-                rows[(user_id, type_id, resource)] = usage
+    if len(rows) < len(scopes) * len(resources):
+        _add_missing(session, project_id, [
+            key for key in _keys(scopes, resources) if key not in rows])
+        rows = {(u.user_id, u.share_type_id, u.resource): u
+                for u in session.scalars(
+                    query.execution_options(populate_existing=True))}
     return rows
+
+
+def _keys(scopes, resources):
+    return [scope + (resource,) for scope in scopes
+            for resource in resources]
+
+
+def _add_missing(session, project_id, keys):
+    """Insert zero usage rows for ``keys`` unless they exist, and lock them.
+
+    Two transactions charging the first share of a project (or user,
+    or share type) both find no row; a plain INSERT then makes the one
+    that commits second fail on the unique key. Here the second waits
+    for the first and inserts nothing. On MariaDB/MySQL, ON DUPLICATE
+    KEY UPDATE locks the existing row exclusively as it finds it (INSERT
+    IGNORE would take a shared lock, and two such transactions asking
+    for FOR UPDATE next would deadlock). Rows go in in one order
+    whatever the caller's. Inserts of neighbouring keys at once may
+    still deadlock on MariaDB's gap locks: the database then rolls one
+    transaction back, which its caller runs again (retry_on_deadlock).
+    The caller reads the rows again, FOR UPDATE, for what they hold.
+    """
+    values = [{'project_id': project_id, 'user_id': user,
+               'share_type_id': type_id, 'resource': resource,
+               'in_use': 0, 'reserved': 0}
+              for user, type_id, resource in sorted(keys)]
+    dialect = session.get_bind().dialect.name
+    if dialect == 'mysql':
+        statement = mysql.insert(_USAGE).values(values)
+        statement = statement.on_duplicate_key_update(
+            in_use=_USAGE.c.in_use)
+    elif dialect == 'postgresql':
+        statement = (postgresql.insert(_USAGE).values(values)
+                     .on_conflict_do_nothing())
+    elif dialect == 'sqlite':
+        statement = (sqlite.insert(_USAGE).values(values)
+                     .on_conflict_do_nothing())
+    else:
+        statement = sa.insert(_USAGE).values(values)
+    session.execute(statement)
 
 
 def _check_limits(session, project_id, scopes, rows, deltas, limits=None):
@@ -190,39 +230,37 @@ def consume(session, project_id, user_id, share_type_id, deltas,
     counts what already exists on a backend (a managed resource) whatever
     the limits say. ``limits``: what check_per_share_size returned in
     the same transaction, not to read them twice. On every share create
-    and delete, so in Core: one locking read, then at most one INSERT
-    and one UPDATE (an executemany).
+    and delete, so in Core: one locking read, then at most one UPDATE
+    (an executemany); the first charge of a new project, user or
+    share type adds its rows first (_add_missing) and reads them again.
     """
     deltas = {r: d for r, d in deltas.items() if d}
     if not deltas:
         return
     scopes = _scopes(project_id, user_id, share_type_id)
+    query = (sa.select(_USAGE.c.id, _USAGE.c.user_id,
+                       _USAGE.c.share_type_id, _USAGE.c.resource,
+                       _USAGE.c.in_use, _USAGE.c.reserved)
+             .where(_USAGE.c.project_id == project_id,
+                    _USAGE.c.resource.in_(list(deltas)),
+                    sa.tuple_(_USAGE.c.user_id,
+                              _USAGE.c.share_type_id).in_(scopes))
+             .with_for_update())
     rows = {(u, t, r): _Held(i, in_use, reserved)
-            for i, u, t, r, in_use, reserved in session.execute(
-                sa.select(_USAGE.c.id, _USAGE.c.user_id,
-                          _USAGE.c.share_type_id, _USAGE.c.resource,
-                          _USAGE.c.in_use, _USAGE.c.reserved)
-                .where(_USAGE.c.project_id == project_id,
-                       _USAGE.c.resource.in_(list(deltas)),
-                       sa.tuple_(_USAGE.c.user_id,
-                                 _USAGE.c.share_type_id).in_(scopes))
-                .with_for_update())}
-    for user, type_id in scopes:
-        for resource in deltas:
-            rows.setdefault((user, type_id, resource), _Held(None, 0, 0))
+            for i, u, t, r, in_use, reserved in session.execute(query)}
+    if len(rows) < len(scopes) * len(deltas):
+        # The first charge of a new project, user or share type.
+        _add_missing(session, project_id, [
+            key for key in _keys(scopes, deltas) if key not in rows])
+        rows = {(u, t, r): _Held(i, in_use, reserved)
+                for i, u, t, r, in_use, reserved in session.execute(query)}
     if not force:
         _check_limits(session, project_id, scopes, rows, deltas, limits)
-    new, changed = [], []
+    changed = []
     for (user, type_id, resource), usage in rows.items():
         in_use = max(0, usage.in_use + deltas[resource])
-        if usage.id is None:
-            new.append({'project_id': project_id, 'user_id': user,
-                        'share_type_id': type_id, 'resource': resource,
-                        'in_use': in_use, 'reserved': 0})
-        elif in_use != usage.in_use:
+        if in_use != usage.in_use:
             changed.append({'b_id': usage.id, 'b_in_use': in_use})
-    if new:
-        session.execute(sa.insert(_USAGE), new)
     if changed:
         session.execute(
             sa.update(_USAGE).where(_USAGE.c.id == sa.bindparam('b_id'))

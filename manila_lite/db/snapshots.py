@@ -48,6 +48,7 @@ def _share_type_id(session, share_instance_id):
         ShareInstance.id == share_instance_id))
 
 
+@db_api.retry_on_deadlock
 def create(context, share, values, instance_values, share_statuses=None,
            force_quota=False):
     """Insert a snapshot of ``share`` with its instance, charging quota.
@@ -256,6 +257,7 @@ def destroy(context, snapshot_id):
         return True
 
 
+@db_api.retry_on_deadlock
 def finish_manage(context, snapshot_id, size, values, export_locations=()):
     """A managed snapshot is available: record its size (and, if it is
     mountable, its export locations) and charge it.

@@ -14,10 +14,12 @@ from manila_lite.cmd import common
 # Before the server starts its request threads.
 common.limit_malloc_arenas()
 if common.API_ARGS_ENV in os.environ:
-    common.parse_args(json.loads(os.environ[common.API_ARGS_ENV]))
+    common.parse_args(json.loads(os.environ[common.API_ARGS_ENV]),
+                      program=common.API_PROGRAM)
 else:
     common.parse_args([], default_config_files=[os.environ.get(
-        'MANILA_LITE_CONFIG', '/etc/manila-lite/manila-lite.conf')])
+        'MANILA_LITE_CONFIG', '/etc/manila-lite/manila-lite.conf')],
+        program=common.API_PROGRAM)
 
 from manila_lite.api import app  # noqa: E402  (needs the parsed config)
 

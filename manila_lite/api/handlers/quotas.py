@@ -95,6 +95,10 @@ def limit_value(key, value):
         else:
             if number < -1:
                 raise _bad('Quota limit must be -1 or greater.')
+            if number > common.MAX_INT:
+                # The limit columns hold 32 bits, as Manila's.
+                raise _bad("Quota '%s' for %s must be <= %d."
+                           % (value, key, common.MAX_INT))
             return number
     raise _bad("Quota '%s' for %s should be integer." % (value, key))
 

@@ -25,7 +25,7 @@ def _new_size(args, body_schema):
         raise exception.Invalid(
             'New share size must be specified as an integer.')
     data = common.validate(args, body_schema)
-    return int(data['new_size']), data
+    return common.int_param(data['new_size'], 'new_size'), data
 
 
 def extend(req, share, args):

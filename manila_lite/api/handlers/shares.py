@@ -182,7 +182,7 @@ def create(req):
     ctx = common.context(req)
     common.authorize(req, 'share:create')
     data = common.body(req, schema.create)['share']
-    size = int(data['size'])
+    size = common.int_param(data['size'], 'size')
     if size <= 0:
         raise exception.InvalidInput(
             reason='Share size must be a positive integer, not %s.' % size)

@@ -1,7 +1,6 @@
 """Share snapshots: create, list, show, update, delete, manage and actions;
 and the share action ``revert`` (2.27+), which needs a snapshot."""
 
-from oslo_serialization import jsonutils
 
 from manila_lite import exception
 from manila_lite import states
@@ -48,11 +47,7 @@ def api():
 
 def _entity(req, key, schema_):
     """The ``key`` object of the body: 422 without it, 400 if invalid."""
-    try:
-        data = jsonutils.loads(req.body or b'null')
-    except ValueError as err:
-        raise exception.InvalidInput(reason='Malformed request body: %s'
-                                     % err)
+    data = common.parse_body(req)
     if not isinstance(data, dict) or not isinstance(data.get(key), dict):
         raise exception.UnprocessableEntity(
             reason='%s entity not found in request body.' % key)

@@ -6,7 +6,7 @@ allow = {
     'type': 'object',
     'properties': {
         'access_type': _STRING,
-        'access_to': _STRING,
+        'access_to': {'type': 'string', 'maxLength': 255},
         'access_level': {'type': ['string', 'null']},
         'metadata': {'type': ['object', 'null']},
         'lock_visibility': {'type': ['boolean', 'string', 'null']},

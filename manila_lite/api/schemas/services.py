@@ -5,7 +5,8 @@ update = {
     'properties': {
         'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
         'binary': {'type': 'string', 'minLength': 1, 'maxLength': 255},
-        'disabled_reason': {'type': ['string', 'null']},
+        'disabled_reason': {'type': ['string', 'null'],
+                            'maxLength': 255},
     },
     'required': ['host', 'binary'],
 }

@@ -50,6 +50,6 @@ action = {'type': 'object', 'minProperties': 1, 'maxProperties': 1}
 
 project_access = {
     'type': 'object',
-    'properties': {'project': {'type': 'string'}},
+    'properties': {'project': {'type': 'string', 'maxLength': 255}},
     'required': ['project'],
 }

@@ -53,7 +53,7 @@ update = _wrapped({
 
 _PROJECT = {
     'type': 'object',
-    'properties': {'project': {'type': 'string'}},
+    'properties': {'project': {'type': 'string', 'maxLength': 255}},
     'required': ['project'],
 }
 

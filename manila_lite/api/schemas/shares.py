@@ -30,7 +30,8 @@ create = {
                 'scheduler_hints': {'type': ['object', 'null']},
                 'mount_point_name': {'type': ['string', 'null'],
                                      'minLength': 1, 'maxLength': 255},
-                'encryption_key_ref': {'type': ['string', 'null']},
+                'encryption_key_ref': {'type': ['string', 'null'],
+                                       'maxLength': 36},
             },
             'required': ['share_proto', 'size'],
         },
@@ -63,7 +64,8 @@ action = {'type': 'object', 'minProperties': 1, 'maxProperties': 1}
 
 reset_task_state = {
     'type': 'object',
-    'properties': {'task_state': {'type': ['string', 'null']}},
+    'properties': {'task_state': {'type': ['string', 'null'],
+                                  'maxLength': 255}},
     'required': ['task_state'],
 }
 

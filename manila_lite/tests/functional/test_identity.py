@@ -328,3 +328,44 @@ def test_request_id_is_returned_and_logged_with_the_caller(keystone_manila):
     assert any(member.get_user_id() in line and
                member.get_project_id() in line and
                'status: 200' in line for line in lines), lines
+
+
+def test_refused_request_is_logged_with_its_status(keystone_manila):
+    """keystonemiddleware answers 401 itself; the request line is still
+    in the API's log."""
+    marker = uuid.uuid4().hex
+    project = keystone_manila.project_id('member')
+    path = '/v2/%s/shares?name=%s' % (project, marker)
+    refused = requests.get(keystone_manila.endpoint + path, timeout=30,
+                           headers={'X-Auth-Token': 'not-a-token'})
+    assert refused.status_code == 401
+    log = keystone_manila.daemons['all']
+    lines = deploy.wait_for(
+        lambda: [line for line in log.log_tail(10 ** 6).splitlines()
+                 if marker in line],
+        10, message='the request line of %s' % path)
+    assert len(lines) == 1
+    assert 'GET %s status: 401 ' % path in lines[0]
+
+
+@pytest.mark.parametrize('persona, token, detailed', [
+    (None, None, False),
+    (None, 'not-a-token', False),
+    ('member', None, False),
+    ('admin', None, True),
+])
+def test_healthcheck_without_token_detailed_for_admins(
+        keystone_manila, persona, token, detailed):
+    headers = {'Accept': 'application/json'}
+    if persona:
+        headers['X-Auth-Token'] = keystone_manila.keystone.session(
+            persona).get_token()
+    elif token:
+        headers['X-Auth-Token'] = token
+    response = requests.get(keystone_manila.endpoint + '/healthcheck',
+                            headers=headers, timeout=30)
+    assert response.status_code == 200
+    body = response.json()
+    assert body['detailed'] is detailed
+    reasons = [r['reason'] if detailed else r for r in body['reasons']]
+    assert reasons == ['Database OK', 'Message broker OK']

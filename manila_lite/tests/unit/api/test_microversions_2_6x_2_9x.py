@@ -550,9 +550,14 @@ def test_encryption_key_ref_on_an_encrypting_type(api, admin_ctx,
         'driver_handles_share_servers': 'True',
         'encryption_support': 'share'})
     key_ref = '0d8e8a4b-9cc6-4f4c-8a55-b2d8e3c2d9a1'
-    share = _create(api, '2.90', share_proto='CEPHFS',
-                    share_type='encrypted', share_network_id=network.id,
-                    encryption_key_ref=key_ref).json['share']
+    # Backend beta serves CEPHFS, which an operator enables.
+    CONF.set_override('enabled_share_protocols', ['NFS', 'CIFS', 'CEPHFS'])
+    try:
+        share = _create(api, '2.90', share_proto='CEPHFS',
+                        share_type='encrypted', share_network_id=network.id,
+                        encryption_key_ref=key_ref).json['share']
+    finally:
+        CONF.clear_override('enabled_share_protocols')
     assert share['encryption_key_ref'] == key_ref
     found = api.get('/shares?encryption_key_ref=%s' % key_ref,
                     version='2.90', role='member').json['shares']
