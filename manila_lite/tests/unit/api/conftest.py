@@ -94,7 +94,9 @@ def _start_scheduler():
     from manila_lite.scheduler import manager as scheduler_manager
     for group, opts in messaging_opts.list_opts():
         if group in (None, 'DEFAULT'):
-            CONF.register_opts(opts)
+            # Another test of this process may have registered them
+            # already, with the defaults rpc.init gives them.
+            CONF.register_opts([opt for opt in opts if opt.dest not in CONF])
     CONF.set_override('transport_url', 'fake:/')
     CONF.set_override('rpc_response_timeout', 10)
     manager = scheduler_manager.SchedulerManager()
