@@ -6,6 +6,8 @@ class ManilaLiteException(Exception):
 
     message = 'An unknown error occurred.'
     code = 500
+    # Response headers beside the fault body (Retry-After).
+    headers = {}
 
     def __init__(self, message=None, **kwargs):
         self.kwargs = kwargs
@@ -378,3 +380,12 @@ class TransferNotFound(NotFound):
 
 class InvalidAuthKey(Invalid):
     message = 'Invalid auth key: %(reason)s'
+
+
+class BrokerUnavailable(ManilaLiteException):
+    """The message broker cannot take a request now; what was written
+    for it has been undone."""
+    message = ('The message broker cannot be reached; nothing was changed. '
+               'Try again later.')
+    code = 503
+    headers = {'Retry-After': '10'}

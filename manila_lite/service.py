@@ -31,6 +31,7 @@ class Service:
         self._rpc_server = None
 
     def start(self):
+        rpc.BROKER.keep_all = True
         ctx = ml_context.get_admin_context()
         self.service_id = service_db.register(
             ctx, self.host, self.binary, self.topic,

@@ -121,7 +121,8 @@ class ContextMiddleware:
                 microversion.HEADER])
             return response
         except exception.ManilaLiteException as err:
-            return faults.fault_response(err.code, err.msg)
+            return faults.fault_response(err.code, err.msg,
+                                         headers=err.headers)
         req.environ['manila.api_version'] = version
         is_experimental = microversion.experimental(req.headers)
         req.environ['manila.api_experimental'] = is_experimental

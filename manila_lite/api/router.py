@@ -383,9 +383,11 @@ def dispatch(req):
     try:
         result = handler(req, **params)
     except exception.ManilaLiteException as err:
-        if err.code >= 500:
+        if isinstance(err, exception.BrokerUnavailable):
+            LOG.warning('%s %s: %s', req.method, req.path_info, err.msg)
+        elif err.code >= 500:
             LOG.exception('%s %s failed', req.method, req.path_info)
-        return faults.fault_response(err.code, err.msg)
+        return faults.fault_response(err.code, err.msg, headers=err.headers)
     except webob.exc.HTTPException as err:
         return faults.fault_response(err.code, err.detail or err.title)
     if isinstance(result, webob.Response):

@@ -38,6 +38,17 @@ service_opts = [
                     'time and skips a create no longer wanted. 0 turns '
                     'this off; restarted services resume such work in any '
                     'case.'),
+    cfg.IntOpt('rpc_cast_timeout', default=10, min=0,
+               help='Seconds a request to another service may spend '
+                    'reconnecting to a message broker that cannot be '
+                    'reached, before the API gives up on it. Creates and '
+                    'deletes of shares and snapshots are then answered as '
+                    'usual and sent when the broker is back (the periodic '
+                    'tasks ask for them again after '
+                    'stalled_request_timeout in any case); other requests '
+                    'are undone and answered 503. Once a request has '
+                    'failed, later ones fail at once until the broker '
+                    'answers again.'),
     cfg.StrOpt('scheduler_topic', default='manila-scheduler',
                help='RPC topic the scheduler listens on.'),
     cfg.StrOpt('share_topic', default='manila-share',

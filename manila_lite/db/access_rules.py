@@ -298,6 +298,20 @@ def instances_to_resync(context, host):
                                 states.ACCESS_SYNCING))).all()
 
 
+def instances_queued_before(context, host, before):
+    """Instances of ``host@backend`` with a rule change queued before
+    ``before`` that no share manager has taken up: its request was
+    lost."""
+    with db_api.reader.using(context) as session:
+        return session.scalars(
+            sa.select(Mapping.share_instance_id).distinct()
+            .join(Instance, Instance.id == Mapping.share_instance_id)
+            .where(db_api.on_host(Instance.host, host),
+                   Mapping.state.in_(list(_START)),
+                   sa.func.coalesce(Mapping.updated_at,
+                                    Mapping.created_at) < before)).all()
+
+
 # -- the share manager's sync, a batch of instances at a time ----------------
 
 def _chunks(items):

@@ -206,6 +206,23 @@ def record(context, instance_id, applied=(), denied=(), failed=()):
                 Mapping.state.in_(list(START)))) > 0
 
 
+def instances_queued_before(context, host, before):
+    """Snapshot instances of ``host@backend`` with a rule change queued
+    before ``before`` that no share manager has taken up: its request was
+    lost."""
+    with db_api.reader.using(context) as session:
+        return session.scalars(
+            sa.select(Mapping.share_snapshot_instance_id).distinct()
+            .join(Instance,
+                  Instance.id == Mapping.share_snapshot_instance_id)
+            .join(ShareInstance,
+                  ShareInstance.id == Instance.share_instance_id)
+            .where(db_api.on_host(ShareInstance.host, host),
+                   Mapping.state.in_(list(START)),
+                   sa.func.coalesce(Mapping.updated_at,
+                                    Mapping.created_at) < before)).all()
+
+
 def instances_to_resync(context, host):
     """Snapshot instances of a share manager (``host@backend``) whose
     rules a previous run left queued or under way."""

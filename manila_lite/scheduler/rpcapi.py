@@ -17,36 +17,34 @@ class SchedulerAPI:
                                      fanout=True)
 
     def create_share_instance(self, context, share_instance_id, spec):
-        self.client.cast(context, 'create_share_instance',
-                         share_instance_id=share_instance_id, spec=spec)
+        rpc.cast(self.client, context, 'create_share_instance', redriven=True,
+                 share_instance_id=share_instance_id, spec=spec)
 
     def create_share_group(self, context, share_group_id, spec):
-        self.client.cast(context, 'create_share_group',
-                         share_group_id=share_group_id, spec=spec)
+        rpc.cast(self.client, context, 'create_share_group',
+                 share_group_id=share_group_id, spec=spec)
 
     def extend_share(self, context, share_instance_id, new_size,
                      reservations, spec):
-        self.client.cast(context, 'extend_share',
-                         share_instance_id=share_instance_id,
-                         new_size=new_size, reservations=reservations,
-                         spec=spec)
+        rpc.cast(self.client, context, 'extend_share',
+                 share_instance_id=share_instance_id, new_size=new_size,
+                 reservations=reservations, spec=spec)
 
     def manage_share(self, context, share_instance_id, driver_options,
                      spec):
-        self.client.cast(context, 'manage_share',
-                         share_instance_id=share_instance_id,
-                         driver_options=driver_options, spec=spec)
+        rpc.cast(self.client, context, 'manage_share',
+                 share_instance_id=share_instance_id,
+                 driver_options=driver_options, spec=spec)
 
     def update_service_capabilities(self, context, host, capabilities,
                                     availability_zone, timestamp):
         """Fanout, so every scheduler keeps the same picture."""
-        self.fanout.cast(context, 'update_service_capabilities', host=host,
-                         capabilities=capabilities,
-                         availability_zone=availability_zone,
-                         timestamp=timestamp)
+        rpc.cast(self.fanout, context, 'update_service_capabilities',
+                 droppable=True, host=host, capabilities=capabilities,
+                 availability_zone=availability_zone, timestamp=timestamp)
 
     def get_pools(self, context, filters=None):
-        return self.client.call(context, 'get_pools', filters=filters)
+        return rpc.call(self.client, context, 'get_pools', filters=filters)
 
 
 @functools.cache

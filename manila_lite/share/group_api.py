@@ -10,6 +10,7 @@ from oslo_log import log as logging
 
 from manila_lite import conf
 from manila_lite import exception
+from manila_lite import rpc
 from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_group_types as group_type_db
@@ -151,14 +152,19 @@ class API:
         _check_network(share_types, share_network_id)
         allowed = _allowed_zones(share_types)
         _check_zone(context, availability_zone, allowed)
+        rpc.BROKER.check()
         group = group_db.create(
             context, {'name': name, 'description': description,
                       'share_group_type_id': group_type.id,
                       'availability_zone': availability_zone},
             [t.id for t in share_types])
-        self.scheduler_rpc.create_share_group(
-            context, group.id,
-            schedule_spec(group, share_types, group_type, allowed))
+        try:
+            self.scheduler_rpc.create_share_group(
+                context, group.id,
+                schedule_spec(group, share_types, group_type, allowed))
+        except exception.BrokerUnavailable:
+            group_db.destroy(context, group.id)
+            raise
         return group
 
     def delete(self, context, group):
@@ -174,13 +180,19 @@ class API:
                           group.status))
         # Shares cannot join a group yet, so none holds shares or
         # snapshots to refuse the delete for.
+        rpc.BROKER.check()
         if not group_db.transition(context, group.id, states.DELETING,
                                    sources=states.SHARE_GROUP_DELETABLE):
             current = group_db.get(context, group.id).status
             raise exception.InvalidShareGroup(
                 reason='Share group status must be one of %s, not %s.'
                        % (', '.join(states.SHARE_GROUP_DELETABLE), current))
-        self.share_rpc.delete_share_group(context, group.host, group.id)
+        try:
+            self.share_rpc.delete_share_group(context, group.host, group.id)
+        except exception.BrokerUnavailable:
+            group_db.transition(context, group.id, group.status,
+                                sources=[states.DELETING])
+            raise
 
     @staticmethod
     def force_delete(context, group):

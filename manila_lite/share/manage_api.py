@@ -12,6 +12,7 @@ from oslo_log import log as logging
 
 from manila_lite import conf
 from manila_lite import exception
+from manila_lite import rpc
 from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_manage as manage_db
@@ -69,6 +70,7 @@ class ManageAPIMixin:
                       export_path, service_host)
             raise exception.Conflict(
                 'A share already exists with the export path specified.')
+        rpc.BROKER.check()
         share = manage_db.create(
             context,
             dict(project_id=context.project_id, user_id=context.user_id,
@@ -81,9 +83,13 @@ class ManageAPIMixin:
             dict(host=service_host, share_type_id=share_type.id,
                  access_rules_status=states.ACCESS_ACTIVE),
             export_path)
-        self.scheduler_rpc.manage_share(
-            context, share.instance.id, driver_options or {},
-            share_api.request_spec(context, share.instance, share_type))
+        try:
+            self.scheduler_rpc.manage_share(
+                context, share.instance.id, driver_options or {},
+                share_api.request_spec(context, share.instance, share_type))
+        except exception.BrokerUnavailable:
+            share_db.destroy(context, share.id)
+            raise
         LOG.info('Manage of the share at %s on %s requested as share %s',
                  export_path, service_host, share.id)
         return share_db.get(context, share.id)
@@ -106,6 +112,7 @@ class ManageAPIMixin:
                   if share.status == states.MANAGE_ERROR
                   else states.UNMANAGE_STARTING)
         allowed = states.sources(states.SHARE_INSTANCE, target)
+        rpc.BROKER.check()
         if share.status not in allowed or not share_db.transition(
                 context, instance.id, target, sources=[share.status]):
             raise exception.ForbiddenAction(
@@ -116,6 +123,11 @@ class ManageAPIMixin:
             # Never placed: nothing to forget on a backend.
             share_db.destroy(context, share.id)
         else:
-            self.share_rpc.unmanage_share(context, instance.host,
-                                          instance.id)
+            try:
+                self.share_rpc.unmanage_share(context, instance.host,
+                                              instance.id)
+            except exception.BrokerUnavailable:
+                share_db.transition(context, instance.id, share.status,
+                                    sources=[target])
+                raise
         LOG.info('Unmanage of share %s requested', share.id)

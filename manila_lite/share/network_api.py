@@ -10,6 +10,7 @@ import hashlib
 from oslo_log import log as logging
 
 from manila_lite import exception
+from manila_lite import rpc
 from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_networks as network_db
@@ -18,7 +19,7 @@ from manila_lite.share import rpcapi as share_rpcapi
 
 LOG = logging.getLogger(__name__)
 
-rpc = share_rpcapi.shared
+share_rpc = share_rpcapi.shared
 
 
 def check_share_network(context, share_network_id, type_name, dhss,
@@ -84,10 +85,11 @@ def create_subnet(context, network, values, metadata, multiple_per_zone):
                                         metadata)
     # The network and its active servers are in network_change until
     # their share managers have plugged them in.
+    rpc.BROKER.check()
     subnet, hosts = network_db.subnet_create_and_plug(
         context.elevated(), network.id, values, metadata)
     for host in hosts:
-        rpc().update_share_server_network_allocations(
+        share_rpc().update_share_server_network_allocations(
             context, host, network.id, subnet.id)
     return subnet
 
@@ -95,20 +97,22 @@ def create_subnet(context, network, values, metadata, multiple_per_zone):
 def delete_subnet(context, network, subnet_id):
     """Manila's 2.51+ delete: refused (409) while shares use the subnet's
     servers; the servers without shares go with it."""
+    rpc.BROKER.check()
     affected = network_db.subnet_destroy(context.elevated(), network.id,
                                          subnet_id)
     for server_id, host, _status in affected:
-        rpc().delete_share_server(context, host, server_id)
+        share_rpc().delete_share_server(context, host, server_id)
 
 
 def force_delete_subnet(context, network, subnet_id):
     """2.100: delete even a used subnet but the last one; its servers stay
     and their share managers unplug them from it."""
+    rpc.BROKER.check()
     affected = network_db.subnet_destroy(context.elevated(), network.id,
                                          subnet_id, force=True)
     for host in sorted({host for _id, host, _status in affected}):
-        rpc().delete_share_network_subnet(context, host, network.id,
-                                          subnet_id)
+        share_rpc().delete_share_network_subnet(context, host, network.id,
+                                                subnet_id)
     LOG.info('Subnet %s of share network %s force-deleted by %s; %d share '
              'server(s) to unplug', subnet_id, network.id, context.user_id,
              len(affected))
@@ -128,7 +132,7 @@ def delete_check(context, network, subnet_id, reset_operation):
     hosts = network_db.subnet_hosts(admin, network.id, subnet_id)
     key = _check_key(subnet_id)
     return _check(context, admin, network, key, hosts, reset_operation,
-                  lambda host: rpc().check_delete_share_network_subnet(
+                  lambda host: share_rpc().check_delete_share_network_subnet(
                       context, host, network.id, subnet_id, key))
 
 
@@ -142,7 +146,7 @@ def create_check(context, network, zone, reset_operation):
         if s.status == states.ACTIVE and _serves_zone(admin, s, zone)})
     key = 'subnet_create_check:%s' % (zone or '')
     return _check(context, admin, network, key, hosts, reset_operation,
-                  lambda host: rpc().check_add_share_network_subnet(
+                  lambda host: share_rpc().check_add_share_network_subnet(
                       context, host, network.id, zone, key))
 
 

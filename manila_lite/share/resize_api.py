@@ -8,9 +8,12 @@ for the growth, unless an administrator forces it (2.64+); a shrink goes
 straight to the share's backend.
 """
 
+import contextlib
+
 from oslo_log import log as logging
 
 from manila_lite import exception
+from manila_lite import rpc
 from manila_lite import states
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import share_types as type_db
@@ -52,6 +55,18 @@ def check_provisioning_size(share_type, new_size, key):
                    "type '%s'." % (new_size, what, limit, share_type.name))
 
 
+@contextlib.contextmanager
+def _undone_without_broker(context, instance_id, status, reservations):
+    """A resize whose request the broker would not take did not start:
+    the share is available again and its reservation given back."""
+    try:
+        yield
+    except exception.BrokerUnavailable:
+        resize_db.fail(context, instance_id, status, states.AVAILABLE,
+                       reservations)
+        raise
+
+
 class ResizeAPIMixin:
     """extend and shrink of share.api.API."""
 
@@ -68,6 +83,7 @@ class ResizeAPIMixin:
                        % share.id)
 
     def _start_resize(self, context, share, target, new_size):
+        rpc.BROKER.check()
         try:
             reservations = resize_db.start(context, share, target, new_size)
         except exception.OverQuota as err:
@@ -98,15 +114,18 @@ class ResizeAPIMixin:
         reservations = self._start_resize(context, share,
                                           states.EXTENDING, new_size)
         instance = share.instance
-        if force:
-            self.share_rpc.extend_share(context, instance.host, instance.id,
-                                        new_size, reservations)
-        else:
-            # Read back with its share, which request_spec needs.
-            instance = share_db.instance_get(context, instance.id)
-            self.scheduler_rpc.extend_share(
-                context, instance.id, new_size, reservations,
-                share_api.request_spec(context, instance, share_type))
+        with _undone_without_broker(context, instance.id, states.EXTENDING,
+                                    reservations):
+            if force:
+                self.share_rpc.extend_share(context, instance.host,
+                                            instance.id, new_size,
+                                            reservations)
+            else:
+                # Read back with its share, which request_spec needs.
+                instance = share_db.instance_get(context, instance.id)
+                self.scheduler_rpc.extend_share(
+                    context, instance.id, new_size, reservations,
+                    share_api.request_spec(context, instance, share_type))
         LOG.info('Extend of share %s to %s GiB requested%s', share.id,
                  new_size, ' (forced)' if force else '')
 
@@ -118,7 +137,9 @@ class ResizeAPIMixin:
         reservations = self._start_resize(context, share,
                                           states.SHRINKING, new_size)
         instance = share.instance
-        self.share_rpc.shrink_share(context, instance.host, instance.id,
-                                    new_size, reservations)
+        with _undone_without_broker(context, instance.id, states.SHRINKING,
+                                    reservations):
+            self.share_rpc.shrink_share(context, instance.host, instance.id,
+                                        new_size, reservations)
         LOG.info('Shrink of share %s to %s GiB requested', share.id,
                  new_size)

@@ -34,143 +34,141 @@ class ShareAPI:
         if self._fanout is None:
             self._fanout = rpc.get_client(CONF.share_topic, self.VERSION,
                                           fanout=True)
-        self._fanout.cast(context, 'publish_capabilities')
+        rpc.cast(self._fanout, context, 'publish_capabilities', droppable=True)
 
     def create_share_instance(self, context, host, share_instance_id):
-        self._client(host).cast(context, 'create_share_instance',
-                                share_instance_id=share_instance_id)
+        rpc.cast(self._client(host), context, 'create_share_instance',
+                 redriven=True, share_instance_id=share_instance_id)
 
     def delete_share_instance(self, context, host, share_instance_id,
                               force=False):
-        self._client(host).cast(context, 'delete_share_instance',
-                                share_instance_id=share_instance_id,
-                                force=force)
+        rpc.cast(self._client(host), context, 'delete_share_instance',
+                 redriven=True, share_instance_id=share_instance_id,
+                 force=force)
 
     def ensure_shares(self, context, host):
         """Run ensure shares on ``host`` (host@backend)."""
-        self._client(host).cast(context, 'ensure_shares')
+        rpc.cast(self._client(host), context, 'ensure_shares')
 
     # -- resize and manage ---------------------------------------------------
 
     def extend_share(self, context, host, share_instance_id, new_size,
                      reservations):
-        self._client(host).cast(context, 'extend_share',
-                                share_instance_id=share_instance_id,
-                                new_size=new_size, reservations=reservations)
+        rpc.cast(self._client(host), context, 'extend_share',
+                 share_instance_id=share_instance_id, new_size=new_size,
+                 reservations=reservations)
 
     def shrink_share(self, context, host, share_instance_id, new_size,
                      reservations):
-        self._client(host).cast(context, 'shrink_share',
-                                share_instance_id=share_instance_id,
-                                new_size=new_size, reservations=reservations)
+        rpc.cast(self._client(host), context, 'shrink_share',
+                 share_instance_id=share_instance_id, new_size=new_size,
+                 reservations=reservations)
 
     def manage_share(self, context, host, share_instance_id, driver_options):
-        self._client(host).cast(context, 'manage_share',
-                                share_instance_id=share_instance_id,
-                                driver_options=driver_options)
+        rpc.cast(self._client(host), context, 'manage_share',
+                 share_instance_id=share_instance_id,
+                 driver_options=driver_options)
 
     def unmanage_share(self, context, host, share_instance_id):
-        self._client(host).cast(context, 'unmanage_share',
-                                share_instance_id=share_instance_id)
+        rpc.cast(self._client(host), context, 'unmanage_share',
+                 share_instance_id=share_instance_id)
 
     # -- access rules ---------------------------------------------------------
 
     def update_access(self, context, host, share_instance_id):
         """Ask the backend to apply the instance's queued rule changes."""
-        self._client(host).cast(context, 'update_access',
-                                share_instance_id=share_instance_id)
+        rpc.cast(self._client(host), context, 'update_access',
+                 redriven=True, share_instance_id=share_instance_id)
 
     # -- snapshots ------------------------------------------------------------
 
     def create_snapshot(self, context, host, snapshot_id):
-        self._client(host).cast(context, 'create_snapshot',
-                                snapshot_id=snapshot_id)
+        rpc.cast(self._client(host), context, 'create_snapshot', redriven=True,
+                 snapshot_id=snapshot_id)
 
     def delete_snapshot(self, context, host, snapshot_id, force=False):
-        self._client(host).cast(context, 'delete_snapshot',
-                                snapshot_id=snapshot_id, force=force)
+        rpc.cast(self._client(host), context, 'delete_snapshot', redriven=True,
+                 snapshot_id=snapshot_id, force=force)
 
     def revert_to_snapshot(self, context, host, snapshot_id):
-        self._client(host).cast(context, 'revert_to_snapshot',
-                                snapshot_id=snapshot_id)
+        rpc.cast(self._client(host), context, 'revert_to_snapshot',
+                 snapshot_id=snapshot_id)
 
     def manage_snapshot(self, context, host, snapshot_id, driver_options):
-        self._client(host).cast(context, 'manage_snapshot',
-                                snapshot_id=snapshot_id,
-                                driver_options=driver_options)
+        rpc.cast(self._client(host), context, 'manage_snapshot',
+                 snapshot_id=snapshot_id, driver_options=driver_options)
 
     def unmanage_snapshot(self, context, host, snapshot_id):
-        self._client(host).cast(context, 'unmanage_snapshot',
-                                snapshot_id=snapshot_id)
+        rpc.cast(self._client(host), context, 'unmanage_snapshot',
+                 snapshot_id=snapshot_id)
 
     def snapshot_update_access(self, context, host, snapshot_instance_id):
         """Ask the backend to apply a mountable snapshot's queued rule
         changes (2.32+)."""
-        self._client(host).cast(context, 'snapshot_update_access',
-                                snapshot_instance_id=snapshot_instance_id)
+        rpc.cast(self._client(host), context, 'snapshot_update_access',
+                 redriven=True, snapshot_instance_id=snapshot_instance_id)
 
     # -- share groups ---------------------------------------------------------
 
     def create_share_group(self, context, host, share_group_id):
-        self._client(host).cast(context, 'create_share_group',
-                                share_group_id=share_group_id)
+        rpc.cast(self._client(host), context, 'create_share_group',
+                 share_group_id=share_group_id)
 
     def delete_share_group(self, context, host, share_group_id):
-        self._client(host).cast(context, 'delete_share_group',
-                                share_group_id=share_group_id)
+        rpc.cast(self._client(host), context, 'delete_share_group',
+                 share_group_id=share_group_id)
 
     # -- share servers and subnets --------------------------------------------
 
     def delete_share_server(self, context, host, share_server_id):
-        self._client(host).cast(context, 'delete_share_server',
-                                share_server_id=share_server_id)
+        rpc.cast(self._client(host), context, 'delete_share_server',
+                 share_server_id=share_server_id)
 
     def update_share_server_network_allocations(
             self, context, host, share_network_id, share_network_subnet_id,
             delete=False):
-        self._client(host).cast(
-            context, 'update_share_server_network_allocations',
-            share_network_id=share_network_id,
-            share_network_subnet_id=share_network_subnet_id, delete=delete)
+        rpc.cast(self._client(host), context,
+                 'update_share_server_network_allocations',
+                 share_network_id=share_network_id,
+                 share_network_subnet_id=share_network_subnet_id,
+                 delete=delete)
 
     def delete_share_network_subnet(self, context, host, share_network_id,
                                     share_network_subnet_id):
-        self._client(host).cast(
-            context, 'delete_share_network_subnet',
-            share_network_id=share_network_id,
-            share_network_subnet_id=share_network_subnet_id)
+        rpc.cast(self._client(host), context, 'delete_share_network_subnet',
+                 share_network_id=share_network_id,
+                 share_network_subnet_id=share_network_subnet_id)
 
     def check_add_share_network_subnet(self, context, host,
                                        share_network_id, availability_zone,
                                        key):
-        self._client(host).cast(
-            context, 'check_add_share_network_subnet',
-            share_network_id=share_network_id,
-            availability_zone=availability_zone, key=key)
+        rpc.cast(self._client(host), context, 'check_add_share_network_subnet',
+                 share_network_id=share_network_id,
+                 availability_zone=availability_zone, key=key)
 
     def check_delete_share_network_subnet(self, context, host,
                                           share_network_id,
                                           share_network_subnet_id, key):
-        self._client(host).cast(
-            context, 'check_delete_share_network_subnet',
-            share_network_id=share_network_id,
-            share_network_subnet_id=share_network_subnet_id, key=key)
+        rpc.cast(self._client(host), context,
+                 'check_delete_share_network_subnet',
+                 share_network_id=share_network_id,
+                 share_network_subnet_id=share_network_subnet_id, key=key)
 
     def update_share_network_security_service(self, context, host,
                                               share_network_id):
-        self._client(host).cast(
-            context, 'update_share_network_security_service',
-            share_network_id=share_network_id)
+        rpc.cast(self._client(host), context,
+                 'update_share_network_security_service',
+                 share_network_id=share_network_id)
 
     def check_update_share_network_security_service(
             self, context, host, share_network_id, new_security_service_id,
             current_security_service_id, key):
-        self._client(host).cast(
-            context, 'check_update_share_network_security_service',
-            share_network_id=share_network_id,
-            new_security_service_id=new_security_service_id,
-            current_security_service_id=current_security_service_id,
-            key=key)
+        rpc.cast(self._client(host), context,
+                 'check_update_share_network_security_service',
+                 share_network_id=share_network_id,
+                 new_security_service_id=new_security_service_id,
+                 current_security_service_id=current_security_service_id,
+                 key=key)
 
 
 @functools.cache

@@ -82,7 +82,7 @@ def check(context, network, new, current, reset_operation):
               'hosts_check_result': {}, 'expected_hosts': hosts}
     network_db.set_check(context.elevated(), network.id, key, result)
     for host in hosts:
-        network_api.rpc().check_update_share_network_security_service(
+        network_api.share_rpc().check_update_share_network_security_service(
             context, host, network.id, new.id, current and current.id, key)
     return result
 
@@ -110,7 +110,7 @@ def update(context, network, new, current=None):
         context.elevated(), network.id, new, current and current.id,
         drop_keys=[key])
     for host in hosts:
-        network_api.rpc().update_share_network_security_service(
+        network_api.share_rpc().update_share_network_security_service(
             context, host, network.id)
     LOG.info('Security service %s %s share network %s; %d host(s) update '
              'its share servers', new.id,

@@ -9,6 +9,7 @@ any share, near the snapshot's backend.
 from oslo_log import log as logging
 
 from manila_lite import exception
+from manila_lite import rpc
 from manila_lite import states
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
@@ -183,6 +184,7 @@ class API:
             raise exception.Conflict(
                 'Snapshot %s belongs to a share %s which has access rules '
                 'that are not active.' % (snapshot_id, share.id))
+        rpc.BROKER.check()
         try:
             snapshot_db.start_revert(context, snapshot, share)
         except exception.OverQuota:
@@ -210,6 +212,7 @@ class API:
                 % share.id)
         # The count is charged now, the gigabytes once the driver tells
         # the size (db.snapshots.finish_manage).
+        rpc.BROKER.check()
         values = dict(
             project_id=context.project_id, user_id=context.user_id,
             display_name=name, display_description=description, size=0,
@@ -272,14 +275,20 @@ class API:
                 "Snapshot with transitional state cannot be unmanaged. "
                 "Snapshot '%s' is in '%s' state." % (snapshot.id,
                                                      snapshot.status))
+        rpc.BROKER.check()
         if not snapshot_db.transition(context, snapshot.id,
                                       states.UNMANAGE_STARTING):
             current = snapshot_db.get(context, snapshot.id).status
             raise exception.InvalidStatusTransition(
                 resource='Snapshot', id=snapshot.id, current=current,
                 allowed=', '.join(UNMANAGEABLE))
-        self.share_rpc.unmanage_snapshot(
-            context, self._host(context, snapshot), snapshot.id)
+        try:
+            self.share_rpc.unmanage_snapshot(
+                context, self._host(context, snapshot), snapshot.id)
+        except exception.BrokerUnavailable:
+            snapshot_db.transition(context, snapshot.id, snapshot.status,
+                                   sources=[states.UNMANAGE_STARTING])
+            raise
 
 
 def _check_reset_status(status):

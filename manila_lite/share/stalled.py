@@ -1,7 +1,8 @@
 """Requests the message broker lost, asked for again; none run twice at once.
 
 RabbitMQ keeps no message across its own restart, so a create or delete
-of a share or snapshot can lose its request while every daemon runs. A
+of a share or snapshot, or a change of access rules, can lose its request
+while every daemon runs. A
 share manager's periodic task finds those of its backend by age
 (``stalled_request_timeout``) and casts them to its own queue again. A
 late original is harmless: each operation runs at most once at a time per
@@ -16,7 +17,9 @@ from oslo_utils import timeutils
 
 from manila_lite import conf
 from manila_lite import states
+from manila_lite.db import access_rules as access_db
 from manila_lite.db import shares as share_db
+from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share import rpcapi as share_rpcapi
 
@@ -82,3 +85,16 @@ class StalledRequestsMixin:
                         'never came; asking for it again', operation,
                         resource_id, since)
             cast(context, self.host, resource_id)
+        # Queued rule changes: applying what is queued is harmless when
+        # the original request turns up as well.
+        for lookup, cast, what in (
+                (access_db.instances_queued_before, rpc.update_access,
+                 'share instance'),
+                (snapshot_access_db.instances_queued_before,
+                 rpc.snapshot_update_access, 'snapshot instance')):
+            for instance_id in lookup(context, self.host, before):
+                LOG.warning('Access rule changes of %s %s were queued '
+                            'before %s and their request never came; '
+                            'asking for it again', what, instance_id,
+                            before)
+                cast(context, self.host, instance_id)

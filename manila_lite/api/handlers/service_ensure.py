@@ -11,6 +11,7 @@ from oslo_log import log as logging
 
 from manila_lite import conf
 from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.api import common
 from manila_lite.api.schemas import service_ensure as schema
 from manila_lite.db import ensure as ensure_db
@@ -39,6 +40,7 @@ def ensure_shares(req):
         raise exception.Conflict('Share service %s is disabled.' % host)
     if not service_db.is_up(service, CONF.service_down_time):
         raise exception.Conflict('Share service %s is down.' % host)
+    rpc.BROKER.check()
     if not ensure_db.start(ctx, host):
         raise exception.Conflict(
             'Share service %s is already ensuring its shares.' % host)

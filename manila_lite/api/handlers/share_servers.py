@@ -73,5 +73,5 @@ def delete(req, share_server_id):
             resource='Share server', id=server.id, current=server.status,
             allowed=', '.join(states.sources(states.SHARE_SERVER,
                                              states.DELETING)))
-    network_api.rpc().delete_share_server(ctx, server.host, server.id)
+    network_api.share_rpc().delete_share_server(ctx, server.host, server.id)
     return common.accepted()

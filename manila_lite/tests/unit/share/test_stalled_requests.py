@@ -7,6 +7,8 @@ shares ``deleting`` and snapshots ``creating`` or ``deleting`` that long
 after their last change, that no thread of its works on; a repeated
 request meets either the operation in progress (and steps aside) or, for
 a create, a resource no longer ``creating`` (and leaves it alone).
+Queued access rule changes nobody took up are asked for again the same
+way.
 """
 
 import datetime
@@ -19,6 +21,7 @@ import sqlalchemy as sa
 from manila_lite import conf
 from manila_lite import exception
 from manila_lite import states
+from manila_lite.db import access_rules as access_db
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import shares as share_db
@@ -44,6 +47,13 @@ class _CastRecorder:
 
     def delete_snapshot(self, context, host, snapshot_id):
         self.casts.append(('delete snapshot', host, snapshot_id))
+
+    def update_access(self, context, host, share_instance_id):
+        self.casts.append(('update access', host, share_instance_id))
+
+    def snapshot_update_access(self, context, host, snapshot_instance_id):
+        self.casts.append(('snapshot update access', host,
+                           snapshot_instance_id))
 
 
 @pytest.fixture
@@ -246,3 +256,40 @@ def test_repeated_snapshot_create_leaves_an_available_one_alone(
 
     assert calls == [snapshot.id]
     assert snapshot_db.get(ctx, snapshot.id).status == states.AVAILABLE
+
+
+def _available(ctx, manager, share_type, name):
+    return share_db.create(
+        ctx, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
+              'share_proto': 'NFS', 'display_name': name},
+        {'status': states.AVAILABLE, 'host': manager.host + '#pool0',
+         'share_type_id': share_type.id})
+
+
+def _queued_since(ctx, rule_id, seconds_ago):
+    with db_api.writer.using(ctx) as session:
+        session.execute(
+            sa.update(models.ShareInstanceAccessRule)
+            .where(models.ShareInstanceAccessRule.access_id == rule_id)
+            .values(created_at=timeutils.utcnow() - datetime.timedelta(
+                seconds=seconds_ago), updated_at=None))
+
+
+def test_access_changes_queued_too_long_are_asked_for_again(
+        ctx, manager, share_type, casts):
+    lost = _available(ctx, manager, share_type, 'lost')
+    recent = _available(ctx, manager, share_type, 'recent')
+    taken_up = _available(ctx, manager, share_type, 'taken up')
+    rules = {}
+    for share in (lost, recent, taken_up):
+        rules[share.id] = access_db.create(ctx, share.id, 'ip', '10.0.0.1',
+                                           'rw')
+    _queued_since(ctx, rules[lost.id].id, 120)
+    _queued_since(ctx, rules[recent.id].id, 5)
+    _queued_since(ctx, rules[taken_up.id].id, 120)
+    # A share manager works on this one already (queued -> applying).
+    access_db.start_pending(ctx, taken_up.instance.id)
+
+    manager.redrive_stalled_requests(ctx)
+
+    assert casts == [('update access', manager.host, lost.instance.id)]
