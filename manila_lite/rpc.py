@@ -35,6 +35,7 @@ from manila_lite import exception
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 _TRANSPORT = None
+_IN_PROCESS = False
 _NOTIFIER = None
 # topic -> endpoints this process serves on the in-process transport.
 _LOCAL_ENDPOINTS = {}
@@ -77,9 +78,11 @@ def set_transport_default(url):
 
 def init():
     """Create the transport once per process (after config is parsed)."""
-    global _TRANSPORT
+    global _TRANSPORT, _IN_PROCESS
     if _TRANSPORT is None:
         _TRANSPORT = messaging.get_rpc_transport(CONF)
+        _IN_PROCESS = messaging.TransportURL.parse(CONF).transport in (
+            'fake', 'fake+memory')
     return _TRANSPORT
 
 
@@ -93,9 +96,10 @@ def cleanup():
 
 
 def in_process():
-    """The all-in-one's ``fake://`` transport: nothing to wait on."""
-    return messaging.TransportURL.parse(CONF).transport in (
-        'fake', 'fake+memory')
+    """The transport is the all-in-one's ``fake://``: nothing to wait
+    on."""
+    init()
+    return _IN_PROCESS
 
 
 def retries_within(seconds):

@@ -1,19 +1,24 @@
-"""A migrated SQLite database shared by the unit tests of one process.
+"""A migrated SQLite database shared by the unit tests of one process,
+and oslo.messaging's in-process transport for all of them.
 
 oslo.db's engine facade is global to the process and starts once, so the
 database is created once per test session (per xdist worker) and tests
-empty the tables they touch with ``clean_database``.
+empty the tables they touch with ``clean_database``. The RPC transport is
+made once per process too: whichever test makes it first, it is the
+in-process one, never a broker that happens to run on this machine.
 """
 
 import pytest
 import sqlalchemy as sa
 
 from manila_lite import conf
+from manila_lite import rpc
 from manila_lite.db import api as db_api
 from manila_lite.db import migration
 from manila_lite.db import models
 
 CONF = conf.CONF
+rpc.set_transport_default('fake:/')
 
 
 @pytest.fixture(scope='session')

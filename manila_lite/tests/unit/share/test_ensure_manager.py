@@ -23,19 +23,23 @@ def service(ctx, manager):
 
 
 @pytest.fixture
-def notifications():
-    """oslo.messaging's in-memory 'test' notification driver."""
-    rpc.cleanup()
+def notifications(monkeypatch):
+    """oslo.messaging's in-memory 'test' notification driver, on a
+    notifier of the test's own: the RPC transport and its options, which
+    other tests of this process use, stay as they are."""
     for group, opts in messaging_opts.list_opts():
-        CONF.register_opts(opts, group=None if group == 'DEFAULT' else group)
+        if group == 'oslo_messaging_notifications':
+            CONF.register_opts(opts, group=group)
     CONF.set_override('driver', ['test'],
                       group='oslo_messaging_notifications')
-    CONF.set_override('transport_url', 'fake:/')
+    CONF.set_override('transport_url', 'fake:/',
+                      group='oslo_messaging_notifications')
+    monkeypatch.setattr(rpc, '_NOTIFIER', None)
     _impl_test.reset()
     yield _impl_test.NOTIFICATIONS
-    rpc.cleanup()
     CONF.clear_override('driver', group='oslo_messaging_notifications')
-    CONF.clear_override('transport_url')
+    CONF.clear_override('transport_url',
+                        group='oslo_messaging_notifications')
 
 
 @pytest.fixture(autouse=True)
