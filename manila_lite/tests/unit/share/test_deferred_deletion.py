@@ -110,11 +110,15 @@ def test_failure_waits_for_the_retry_delay(ctx, manager, make_share):
         ctx, {'all_tenants': True, 'resource_id': share.id})] == [
         (messages.ACTION_DELETE, messages.DEFERRED_DELETE_FAILED)]
     CONF.clear_override('fake_fail_operations', group='unitfake')
-    # Not yet: the last attempt was just now.
-    assert manager.delete_deferred(ctx)['shares_deleted'] == 0
-    assert share_db.get(ctx, share.id).status == \
-        states.DELETING_IN_DRIVER_ERROR
-    _age(ctx, models.ShareInstance, share.instance.id, 1801)
+    # Not yet: the last attempt was just now, or a little less than the
+    # retry delay (1800 s by default) ago.
+    for seconds in (0, CONF.deferred_delete_retry_delay - 5):
+        _age(ctx, models.ShareInstance, share.instance.id, seconds)
+        assert manager.delete_deferred(ctx)['shares_deleted'] == 0
+        assert share_db.get(ctx, share.id).status == \
+            states.DELETING_IN_DRIVER_ERROR
+    _age(ctx, models.ShareInstance, share.instance.id,
+         CONF.deferred_delete_retry_delay + 1)
     assert manager.delete_deferred(ctx)['shares_deleted'] == 1
     assert not _exists(ctx, share.id)
     assert _usage(ctx) == 0
