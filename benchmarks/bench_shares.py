@@ -785,11 +785,6 @@ def project_share_count(client):
     return len(list_all(client, '/v2/shares'))
 
 
-def _bool_spec(specs, key):
-    return str(specs.get(key, False)).strip().lower() in (
-        'true', '<is> true', '1')
-
-
 def _models():
     """manila_lite's models, without the warnings its imports print."""
     with warnings.catch_warnings():
@@ -804,7 +799,9 @@ def insert_shares(db_url, count, start, prefix, project, user, share_type,
     real pool, with the export locations it gives. Bulk SQL through
     manila_lite's own models; quota usage is not charged."""
     models = _models()
-    specs = share_type.get('extra_specs') or {}
+    from manila_lite.share import extra_specs  # after _models' quieting
+    capabilities = extra_specs.share_capabilities(
+        share_type.get('extra_specs') or {})
     engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     now = datetime.datetime.utcnow().replace(microsecond=0)
     ids = []
@@ -821,11 +818,7 @@ def insert_shares(db_url, count, start, prefix, project, user, share_type,
                     display_name='%s%d' % (prefix, number),
                     display_description=None, size=1, share_proto='NFS',
                     is_public=False, created_at=created,
-                    **{key: _bool_spec(specs, key) for key in (
-                        'snapshot_support',
-                        'create_share_from_snapshot_support',
-                        'revert_to_snapshot_support',
-                        'mount_snapshot_support')}))
+                    **capabilities))
                 instances.append(dict(
                     id=instance_id, share_id=share_id,
                     host=hosts[number % len(hosts)], status='available',

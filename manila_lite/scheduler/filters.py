@@ -14,20 +14,12 @@ import math
 import operator
 
 from oslo_log import log as logging
-from oslo_utils import strutils
 
 from manila_lite.scheduler import evaluator
+from manila_lite.share import extra_specs
 
 LOG = logging.getLogger(__name__)
 
-# Extra specs whose value is a boolean; a bare 'True' means '<is> True'.
-BOOLEAN_EXTRA_SPECS = (
-    'driver_handles_share_servers',
-    'snapshot_support',
-    'create_share_from_snapshot_support',
-    'revert_to_snapshot_support',
-    'mount_snapshot_support',
-)
 # Extra specs never compared to capabilities: the zones a type allows
 # (the API passes them on as the request spec's zones) and the QoS type
 # (2.94) its shares record (no backend reports QoS support yet).
@@ -59,28 +51,17 @@ _OPERATORS = {
     's<=': _string(operator.le),
     's<': _string(operator.lt),
     '<in>': lambda value, wanted: wanted in str(value),
-    '<is>': lambda value, wanted: (_as_bool(value) is not None and
-                                   _as_bool(value) is _as_bool(wanted)),
+    '<is>': lambda value, wanted: (
+        extra_specs.as_bool(value) is not None and
+        extra_specs.as_bool(value) is extra_specs.as_bool(wanted)),
 }
 _TEXT_OPERATORS = ('s==', 's!=', 's>=', 's>', 's<=', 's<', '<in>')
-
-
-def _as_bool(value):
-    """True/False for boolean-looking values, None for anything else."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in strutils.TRUE_STRINGS:
-        return True
-    if text in strutils.FALSE_STRINGS:
-        return False
-    return None
 
 
 def _equals(value, wanted):
     """Plain equality between a capability and a spec's text."""
     if isinstance(value, bool):
-        return _as_bool(wanted) is value
+        return extra_specs.as_bool(wanted) is value
     if isinstance(value, str):
         return value == wanted
     # Numbers: extra specs and query strings are always text.
@@ -119,13 +100,13 @@ def match(value, requirement):
         return False
 
 
-def capabilities_satisfied(capabilities, extra_specs):
+def capabilities_satisfied(capabilities, specs):
     """Whether the capabilities satisfy every unscoped extra spec.
 
     Keys scoped with a prefix other than ``capabilities:`` belong to a
     driver and are skipped; ``capabilities:a:b`` walks nested dicts.
     """
-    for key, requirement in (extra_specs or {}).items():
+    for key, requirement in (specs or {}).items():
         path = key.split(':')
         if path[0] == 'capabilities':
             path = path[1:]
@@ -156,7 +137,7 @@ def _value_matches(value, requirement):
     return match(value, requirement)
 
 
-def extra_specs(spec):
+def type_specs(spec):
     return dict((spec.get('share_type') or {}).get('extra_specs') or {})
 
 
@@ -167,8 +148,9 @@ def scheduling_extra_specs(spec):
     those the pool reports, and a copy from a snapshot may leave the
     named backend (only the snapshot's own backends are candidates).
     """
-    specs = extra_specs(spec)
-    for name in BOOLEAN_EXTRA_SPECS:
+    specs = type_specs(spec)
+    # A bare 'True' of a boolean spec means '<is> True'.
+    for name in extra_specs.BOOLEAN:
         for key in (name, 'capabilities:' + name):
             value = specs.get(key)
             if value is not None and not str(value).strip().startswith('<'):
@@ -190,7 +172,7 @@ def use_thin_logic(spec):
     historical behaviour (thin pools are over-subscribed); one asking
     for thick shares is checked against real free space.
     """
-    specs = extra_specs(spec)
+    specs = type_specs(spec)
     wanted = specs.get('thin_provisioning',
                        specs.get('capabilities:thin_provisioning'))
     if wanted is None:
@@ -198,14 +180,14 @@ def use_thin_logic(spec):
     words = str(wanted).split()
     if words[:1] == ['<is>']:
         words = words[1:]
-    return _as_bool(' '.join(words)) is not False
+    return extra_specs.as_bool(' '.join(words)) is not False
 
 
 def pool_is_thin(pool):
     """Drivers report thin_provisioning as a bool or a list of bools."""
     reported = pool.thin_provisioning
     values = reported if isinstance(reported, (list, tuple)) else [reported]
-    return any(_as_bool(value) is True for value in values)
+    return any(extra_specs.as_bool(value) is True for value in values)
 
 
 def capacity_value(value):
@@ -239,7 +221,7 @@ def function_namespaces(pool, spec):
         'share': share,
         'stats': pool.stats(),
         'capabilities': dict(pool.capabilities),
-        'extra': extra_specs(spec),
+        'extra': type_specs(spec),
     }
 
 

@@ -28,15 +28,7 @@ from manila_lite.share import snapshot_api
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-# Share type extra specs copied onto the share as capabilities it promises.
-_TYPE_CAPABILITIES = ('snapshot_support', 'create_share_from_snapshot_support',
-                      'revert_to_snapshot_support', 'mount_snapshot_support',
-                      'snapshot_inherit_share_access_support')
 DELETABLE = (states.AVAILABLE, states.ERROR)
-
-
-def _spec_true(value):
-    return str(value).strip().lower() in ('true', '<is> true', '1')
 
 
 def resolve_share_type(context, name_or_id):
@@ -132,7 +124,7 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
         specs = share_type.specs
         network_api.check_share_network(
             context, share_network_id, share_type.name,
-            _spec_true(specs.get('driver_handles_share_servers', False)),
+            extra_specs.is_true(specs.get(extra_specs.DHSS)),
             availability_zone)
         self._check_zone(context, requested_zone,
                          extra_specs.zones(specs.get(
@@ -160,8 +152,7 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
             display_name=name, display_description=description, size=size,
             share_proto=proto, is_public=is_public, snapshot_id=snapshot_id,
             replication_type=specs.get('replication_type'),
-            **{cap: _spec_true(specs.get(cap, False))
-               for cap in _TYPE_CAPABILITIES})
+            **extra_specs.share_capabilities(specs))
         instance_values = dict(status=states.CREATING,
                                availability_zone=availability_zone,
                                share_network_id=share_network_id,

@@ -16,6 +16,7 @@ from manila_lite import exception
 from manila_lite.conf import share_features
 from manila_lite.db import qos_types as qos_db
 from manila_lite.db import shares as share_db
+from manila_lite.share import extra_specs
 
 CONF = conf.CONF
 
@@ -109,7 +110,7 @@ def mount_point_name(context, name, specs):
     result is not plain letters, digits and underscores of at most 255."""
     if name is None:
         return None
-    if not _boolean(specs.get('mount_point_name_support')):
+    if not extra_specs.is_true(specs.get('mount_point_name_support')):
         raise exception.InvalidInput(
             reason='Share type does not allow a mount_point_name: its '
                    'extra spec mount_point_name_support is not True.')
@@ -141,7 +142,7 @@ def encryption_key_ref(key_ref, specs):
             reason="Share type extra spec 'encryption_support' must be one "
                    "of %s to create an encrypted share."
                    % ', '.join(ENCRYPTION_TYPES))
-    if not _boolean(specs.get('driver_handles_share_servers')):
+    if not extra_specs.is_true(specs.get(extra_specs.DHSS)):
         raise exception.InvalidInput(
             reason='Share type must set driver_handles_share_servers=True '
                    'for share encryption.')
@@ -163,10 +164,3 @@ def qos_type_id(context, specs):
             reason="QoS type '%s', named by extra spec %s of the share "
                    "type, does not exist." % (name, QOS_TYPE_SPEC))
     return qos_type.id
-
-
-def _boolean(value):
-    text = str(value or '').strip().lower()
-    if text.startswith('<is>'):
-        text = text[4:].strip()
-    return text in ('true', '1', 'yes', 't', 'on', 'y')

@@ -54,21 +54,41 @@ INFERRED_FALSE = (
     'mount_snapshot_support',
 )
 
-_IS_BOOL = re.compile(r'^<is>\s*(true|false)$', re.IGNORECASE)
+# Capabilities a share type promises, copied onto each of its shares.
+SHARE_CAPABILITIES = (
+    SNAPSHOT_SUPPORT,
+    'create_share_from_snapshot_support',
+    'revert_to_snapshot_support',
+    'mount_snapshot_support',
+    'snapshot_inherit_share_access_support',
+)
+
+_IS_PREFIX = re.compile(r'^<is>\s*', re.IGNORECASE)
 
 
-def _boolean(value):
-    """True/False for 'true', '<is> False', ... and None otherwise."""
+def as_bool(value):
+    """True or False for any spelling of a boolean (a bool; 'True',
+    'false', 'yes', 'off', '1', 't', 'n'... in any case; each optionally
+    written '<is> True' as the scheduler's syntax has it); None for
+    anything else. The API, the scheduler and the share manager all read
+    boolean specs and capabilities through here."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip()
-    found = _IS_BOOL.match(text)
-    if found:
-        text = found.group(1)
+    text = _IS_PREFIX.sub('', str(value).strip())
     try:
         return strutils.bool_from_string(text, strict=True)
     except ValueError:
         return None
+
+
+def is_true(value):
+    """A boolean spec that is set, and set to true (unset is false)."""
+    return as_bool(value) is True
+
+
+def share_capabilities(specs):
+    """{capability: bool} a share of a type with ``specs`` gets."""
+    return {key: is_true(specs.get(key)) for key in SHARE_CAPABILITIES}
 
 
 def _positive_int(value):
@@ -80,7 +100,7 @@ def _positive_int(value):
 
 def _valid(key, value):
     if key in BOOLEAN:
-        return _boolean(value) is not None
+        return as_bool(value) is not None
     if key in _CHOICES:
         return value in _CHOICES[key]
     if key == AVAILABILITY_ZONES:

@@ -19,6 +19,7 @@ from manila_lite.db import share_manage as manage_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share import create_options
+from manila_lite.share import extra_specs
 from manila_lite.share import lock_api
 
 CONF = conf.CONF
@@ -56,7 +57,7 @@ class ManageAPIMixin:
         check_service_host(context, service_host)
         share_type = share_api.resolve_share_type(context, share_type)
         specs = share_type.specs
-        if share_api._spec_true(specs.get('driver_handles_share_servers')):
+        if extra_specs.is_true(specs.get(extra_specs.DHSS)):
             raise exception.InvalidInput(
                 reason='Share Server ID parameter is required when managing '
                        'a share using a share type with '
@@ -78,8 +79,7 @@ class ManageAPIMixin:
                  share_proto=share_proto.upper(), is_public=is_public,
                  mount_point_name=mount_point_name,
                  replication_type=specs.get('replication_type'),
-                 **{cap: share_api._spec_true(specs.get(cap, False))
-                    for cap in share_api._TYPE_CAPABILITIES}),
+                 **extra_specs.share_capabilities(specs)),
             dict(host=service_host, share_type_id=share_type.id,
                  access_rules_status=states.ACCESS_ACTIVE),
             export_path)

@@ -54,9 +54,8 @@ class ManageManagerMixin:
     def _check_manage_mode(self, context, instance):
         share_type = type_db.get(context, instance.share_type_id,
                                  check_access=False)
-        type_dhss = str(share_type.specs.get(extra_specs.DHSS)).strip()
-        if (type_dhss.lower() in ('true', '<is> true', '1')) != bool(
-                self.driver.driver_handles_share_servers):
+        if extra_specs.is_true(share_type.specs.get(extra_specs.DHSS)) != \
+                bool(self.driver.driver_handles_share_servers):
             raise exception.InvalidShare(
                 reason='Driver mode of share %s being managed is '
                        'incompatible with mode DHSS=%s configured for this '
