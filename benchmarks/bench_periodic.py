@@ -196,7 +196,7 @@ def run(count, db_connection=None, batch_size=None, rules_per_share=2):
 
     def ensure():
         assert ensure_db.start(ctx, manager.host)
-        summary = manager.ensure_shares(ctx)
+        summary = manager.ensure.ensure_shares(ctx)
         assert summary['completed'] and \
             summary['shares_ensured'] == count, summary
         return {k: summary[k] for k in (
@@ -230,7 +230,7 @@ def run(count, db_connection=None, batch_size=None, rules_per_share=2):
             status=states.DELETING_IN_DRIVER))
 
     def sweep():
-        result = manager.delete_deferred(ctx)
+        result = manager.deferred.delete_deferred(ctx)
         assert result['shares_deleted'] == count, result
         return result
     figures.append(_measure('deferred deletion sweep', count, sweep))

@@ -53,7 +53,7 @@ SERVER_MIGRATING = 'server_migrating'
 # Access rules. The share instance's summary of its rules (2.10+): the
 # API moves it from active to syncing when it queues a change, the share
 # manager back to active, or to error when the backend failed (the next
-# update then resyncs every rule; see share/access_manager.py).
+# update then resyncs every rule; see share/manager/access.py).
 ACCESS_ACTIVE = 'active'
 ACCESS_SYNCING = 'syncing'
 ACCESS_ERROR = 'error'

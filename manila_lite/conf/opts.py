@@ -13,7 +13,7 @@ from manila_lite.conf import share_periodic
 from manila_lite.network import standalone
 from manila_lite.share.drivers import fake
 from manila_lite.share.drivers.local import options as local_options
-from manila_lite.share import server_manager
+from manila_lite.share.manager import servers
 
 
 def list_opts():
@@ -24,7 +24,7 @@ def list_opts():
             merged.setdefault(group, []).extend(opts)
     merged.setdefault('backend', []).extend(fake.fake_opts)
     merged['backend'].extend(standalone.standalone_network_opts)
-    merged['backend'].extend(server_manager.server_opts)
+    merged['backend'].extend(servers.server_opts)
     merged['backend'].extend(local_options.local_opts)
     return sorted(merged.items())
 

@@ -10,6 +10,7 @@ from manila_lite import exception
 from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite.db import shares as share_db
 
 Server = models.ShareServer
 Mapping = models.ShareServerSubnetMapping
@@ -138,7 +139,6 @@ def instances(context, server_id):
 @db_api.retry_on_deadlock
 def replace_export_locations(context, instance_id, locations):
     """New exports of a share whose server changed its addresses."""
-    from manila_lite.db import shares as share_db
     with db_api.writer.using(context) as session:
         share_db._replace_export_locations(session, instance_id, locations)
 

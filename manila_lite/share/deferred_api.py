@@ -5,7 +5,7 @@ share/api.py and share/snapshot_api.py hand a delete here when the
 already in a deferred deletion status (force delete, reset status). The
 quota goes back in the transaction that moves the row to
 ``deleting_in_driver``; nothing is cast: the share manager's periodic
-sweep deletes on the backend (share/deferred_deletion.py).
+sweep deletes on the backend (share/manager/deferred_deletion.py).
 """
 
 from oslo_log import log as logging

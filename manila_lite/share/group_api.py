@@ -3,7 +3,7 @@ record with the quota charge, hand on by cast.
 
 A create is placed by the scheduler on one backend able to hold shares
 of every share type of the group; a delete is cast to that backend's
-share manager (share/group_manager.py). Nothing here waits for either.
+share manager (share/manager/groups.py). Nothing here waits for either.
 """
 
 from oslo_log import log as logging

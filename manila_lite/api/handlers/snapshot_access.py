@@ -10,7 +10,7 @@ lacks ``mount_snapshot_support``, when the snapshot is not ``available``,
 and for a duplicate grantee. Targets are validated as a share rule's
 (share/access_api.py; IPv6 from 2.38). The rest is in
 share/snapshot_api.py, db/snapshot_access.py and
-share/snapshot_access_manager.py.
+share/manager/snapshot_access.py.
 """
 
 from manila_lite.api import common

@@ -252,7 +252,7 @@ def make_available(ctx, share_id, manager=None, locations=None):
     share = wait_scheduled(ctx, share_id)
     assert share.host and share.host.startswith('hostA@alpha#'), share.host
     if manager is not None:
-        manager.create_share_instance(ctx, share.instance.id)
+        manager.shares.create_share_instance(ctx, share.instance.id)
     else:
         assert share_db.finish_create(ctx, share.instance.id, locations or [
             {'path': '10.0.0.1:/share', 'preferred': True}])

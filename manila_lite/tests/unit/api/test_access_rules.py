@@ -57,7 +57,7 @@ def _rule(api, access_id, version=V, role='member', status=200):
 
 
 def _apply(manager, admin_ctx, share):
-    manager.update_access(admin_ctx, share.instance.id)
+    manager.access.update_access(admin_ctx, share.instance.id)
 
 
 # -- allow, show, list, deny -------------------------------------------------
@@ -391,7 +391,7 @@ def test_restart_resyncs_rules_left_under_way(api, share_type, admin_ctx,
                          states.ACCESS_APPLYING,
                          sources=[states.ACCESS_ACTIVE])
 
-    manager._recover_access(admin_ctx)
+    manager.access.recover(admin_ctx)
 
     assert set(manager.driver.fake_get_access(share.instance.id)) == {
         applying['id'], queued['id']}
@@ -408,7 +408,7 @@ def test_reapply_sends_the_full_list(api, share_type, admin_ctx, manager):
     # The backend lost its rules (say its export moved).
     record = manager.driver._state['shares'][share.instance.id]
     record['access'].clear()
-    manager.reapply_access_rules(admin_ctx, [share.instance.id])
+    manager.access.reapply_access_rules(admin_ctx, [share.instance.id])
     assert set(manager.driver.fake_get_access(share.instance.id)) == {
         access['id']}
 
@@ -420,7 +420,7 @@ def test_deleting_the_share_deletes_its_rules(api, share_type, admin_ctx,
     _apply(manager, admin_ctx, share)
     api.delete('/shares/%s' % share.id, version=V, role='member',
                status=202)
-    manager.delete_share_instance(admin_ctx, share.instance.id)
+    manager.shares.delete_share_instance(admin_ctx, share.instance.id)
     _rule(api, access['id'], role='admin', status=404)
     assert access_db.rules_for_instances(
         admin_ctx, [share.instance.id]) == {share.instance.id: []}

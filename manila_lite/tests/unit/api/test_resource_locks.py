@@ -452,7 +452,7 @@ def test_deny_of_a_rule_whose_deletion_is_locked(
         status):
     share = _share(api, admin_ctx, manager)
     rule = _allow(api, share.id, lock_deletion=True, lock_visibility=True)
-    manager.update_access(admin_ctx, share.instance.id)
+    manager.access.update_access(admin_ctx, share.instance.id)
     _deny(api, share.id, rule['id'], caller=caller, version=version,
           status=status, **extra)
     if status != 202:
@@ -463,7 +463,7 @@ def test_deny_of_a_rule_whose_deletion_is_locked(
         return
     # The deletion lock goes with the deny, the rest with the rule.
     assert _rule_locks(admin_ctx, rule['id']) == [('show', None)]
-    manager.update_access(admin_ctx, share.instance.id)
+    manager.access.update_access(admin_ctx, share.instance.id)
     assert access_db.get_all_for_share(admin_ctx, share.id) == []
     assert _rule_locks(admin_ctx, rule['id']) == []
 
@@ -472,12 +472,12 @@ def test_rule_deletion_lock_vetoes_the_share_delete(api, share_type,
                                                     admin_ctx, manager):
     share = _share(api, admin_ctx, manager)
     rule = _allow(api, share.id, lock_deletion=True)
-    manager.update_access(admin_ctx, share.instance.id)
+    manager.access.update_access(admin_ctx, share.instance.id)
     (lock,) = lock_db.locks_of(admin_ctx, [rule['id']], 'delete')[rule['id']]
     resp = call(api, 'owner', 'DELETE', '/shares/%s' % share.id, status=403)
     assert lock.id in fault(resp)[1]
     _deny(api, share.id, rule['id'], unrestrict=True)
-    manager.update_access(admin_ctx, share.instance.id)
+    manager.access.update_access(admin_ctx, share.instance.id)
     call(api, 'owner', 'DELETE', '/shares/%s' % share.id, status=202)
 
 
@@ -490,7 +490,7 @@ def test_visibility_lock_masks_the_grantee_for_others(
     hidden = _allow(api, share.id, 'owner', access_type='cephx',
                     access_to='alice', lock_visibility=True)
     shown = _allow(api, share.id, access_type='cephx', access_to='bob1')
-    manager.update_access(admin_ctx, share.instance.id)
+    manager.access.update_access(admin_ctx, share.instance.id)
     secret = access_db.get(admin_ctx, hidden['id'])
     expected_to, expected_key = (
         (MASK, MASK) if masked else ('alice', secret.access_key))
@@ -535,7 +535,7 @@ def test_rules_being_denied_cannot_be_locked(api, share_type, admin_ctx,
                                              manager):
     share = _share(api, admin_ctx, manager)
     rule = _allow(api, share.id)
-    manager.update_access(admin_ctx, share.instance.id)
+    manager.access.update_access(admin_ctx, share.instance.id)
     lock = _lock(api, rule['id'], resource_type='access_rule', action='show')
     _deny(api, share.id, rule['id'])
     _lock(api, rule['id'], resource_type='access_rule', status=409)

@@ -41,7 +41,7 @@ def _snapshot(api, admin_ctx, manager, mountable):
     snap_id = api.post('/snapshots', {'snapshot': {'share_id': share_id}},
                        version=V, role='member',
                        status=202).json['snapshot']['id']
-    manager.create_snapshot(admin_ctx, snap_id)
+    manager.snapshots.create_snapshot(admin_ctx, snap_id)
     snap = snapshot_db.get(admin_ctx, snap_id)
     assert snap.status == states.AVAILABLE
     return snap
@@ -74,14 +74,16 @@ def test_rule_lifecycle(api, admin_ctx, manager, snapshot):
                     'access_to': '10.0.0.1', 'state': 'queued_to_apply'}
     assert _rules(api, snapshot.id) == [rule]
 
-    manager.snapshot_update_access(admin_ctx, snapshot.instance.id)
+    manager.snapshot_access.snapshot_update_access(admin_ctx,
+                                                   snapshot.instance.id)
     assert _rules(api, snapshot.id) == [dict(rule, state='active')]
     assert [e['access_to'] for e in manager.driver.fake_get_snapshot_access(
         snapshot.instance.id).values()] == ['10.0.0.1']
 
     assert not _deny(api, snapshot.id, rule['id']).body
     assert _rules(api, snapshot.id) == [dict(rule, state='queued_to_deny')]
-    manager.snapshot_update_access(admin_ctx, snapshot.instance.id)
+    manager.snapshot_access.snapshot_update_access(admin_ctx,
+                                                   snapshot.instance.id)
     assert _rules(api, snapshot.id) == []
     assert manager.driver.fake_get_snapshot_access(
         snapshot.instance.id) == {}
@@ -138,7 +140,8 @@ def test_malformed_bodies_are_400(api, snapshot, body):
 def test_a_duplicate_grantee_is_400(api, admin_ctx, manager, snapshot,
                                     first, again):
     _allow(api, snapshot.id, access_to=first)
-    manager.snapshot_update_access(admin_ctx, snapshot.instance.id)
+    manager.snapshot_access.snapshot_update_access(admin_ctx,
+                                                   snapshot.instance.id)
     resp = _allow(api, snapshot.id, access_to=again, status=400)
     assert 'exists' in fault(resp)[1]
     assert len(_rules(api, snapshot.id)) == 1
@@ -199,20 +202,23 @@ def test_a_failed_rule_is_error_and_can_be_denied(api, admin_ctx, manager,
     """The fake backend mounts snapshots by IP or user only."""
     rule = _allow(api, snapshot.id, 'cert',
                   'client.example.com').json['snapshot_access']
-    manager.snapshot_update_access(admin_ctx, snapshot.instance.id)
+    manager.snapshot_access.snapshot_update_access(admin_ctx,
+                                                   snapshot.instance.id)
     assert _rules(api, snapshot.id)[0]['state'] == 'error'
     _deny(api, snapshot.id, rule['id'])
-    manager.snapshot_update_access(admin_ctx, snapshot.instance.id)
+    manager.snapshot_access.snapshot_update_access(admin_ctx,
+                                                   snapshot.instance.id)
     assert _rules(api, snapshot.id) == []
 
 
 def test_deleting_a_snapshot_takes_its_rules(api, admin_ctx, manager,
                                              snapshot):
     _allow(api, snapshot.id)
-    manager.snapshot_update_access(admin_ctx, snapshot.instance.id)
+    manager.snapshot_access.snapshot_update_access(admin_ctx,
+                                                   snapshot.instance.id)
     api.delete('/snapshots/%s' % snapshot.id, version=V, role='member',
                status=202)
-    manager.delete_snapshot(admin_ctx, snapshot.id)
+    manager.snapshots.delete_snapshot(admin_ctx, snapshot.id)
     api.get('/snapshots/%s' % snapshot.id, version=V, status=404)
     assert snapshot_access_db.get_all_for_snapshot(admin_ctx,
                                                    snapshot.id) == []

@@ -58,7 +58,7 @@ def _snapshot(api, share_id, role='member', version=V, status=202,
 def _available(admin_ctx, snapshot_id, manager=None):
     """Finish a snapshot as its share manager would."""
     if manager is not None:
-        manager.create_snapshot(admin_ctx, snapshot_id)
+        manager.snapshots.create_snapshot(admin_ctx, snapshot_id)
     else:
         assert snapshot_db.transition(
             admin_ctx, snapshot_id, states.AVAILABLE,
@@ -480,7 +480,7 @@ def test_manager_creates_reverts_and_deletes(api, share_type, admin_ctx,
     # A share from it, made by the backend from the snapshot.
     child_id = _from_snapshot(api, snap_id, size=2).json['share']['id']
     child = wait_scheduled(admin_ctx, child_id)
-    manager.create_share_instance(admin_ctx, child.instance.id)
+    manager.shares.create_share_instance(admin_ctx, child.instance.id)
     assert share_db.get(admin_ctx, child_id).status == states.AVAILABLE
     record = manager.driver.fake_get_share(child.instance.id)
     assert record['source_snapshot_id'] == snapshot.instance.id
@@ -488,14 +488,14 @@ def test_manager_creates_reverts_and_deletes(api, share_type, admin_ctx,
     # Revert: the backend's share gets the snapshot's used space back.
     manager.driver.fake_set_used_gb(share.instance.id, 1.5)
     _revert(api, share.id, snap_id)
-    manager.revert_to_snapshot(admin_ctx, snap_id)
+    manager.snapshots.revert_to_snapshot(admin_ctx, snap_id)
     assert share_db.get(admin_ctx, share.id).status == states.AVAILABLE
     assert snapshot_db.get(admin_ctx, snap_id).status == states.AVAILABLE
     assert manager.driver.fake_get_share(share.instance.id)['used_gb'] == 0
 
     api.delete('/snapshots/%s' % snap_id, version=V, role='member',
                status=202)
-    manager.delete_snapshot(admin_ctx, snap_id)
+    manager.snapshots.delete_snapshot(admin_ctx, snap_id)
     api.get('/snapshots/%s' % snap_id, version=V, status=404)
     assert _usage(api) == {'shares': 2, 'gigabytes': 4, 'snapshots': 0,
                            'snapshot_gigabytes': 0}
@@ -518,7 +518,7 @@ def test_manager_failures_leave_errors_and_messages(
     # A failed delete: error_deleting, and a message saying so.
     api.delete('/snapshots/%s' % failed, version=V, role='member',
                status=202)
-    manager.delete_snapshot(admin_ctx, failed)
+    manager.snapshots.delete_snapshot(admin_ctx, failed)
     assert snapshot_db.get(admin_ctx, failed).status == \
         states.ERROR_DELETING
     messages = api.get('/messages?resource_id=%s&action_id=007' % failed,
@@ -526,7 +526,7 @@ def test_manager_failures_leave_errors_and_messages(
     assert len(messages) == 1
     api.post('/snapshots/%s/action' % failed, {'force_delete': None},
              version=V, status=202)
-    manager.delete_snapshot(admin_ctx, failed, force=True)
+    manager.snapshots.delete_snapshot(admin_ctx, failed, force=True)
     api.get('/snapshots/%s' % failed, version=V, status=404)
     assert _usage(api)['snapshots'] == 0
 
@@ -537,7 +537,7 @@ def test_manager_failures_leave_errors_and_messages(
     snap_id = _snapshot(api, share.id).json['snapshot']['id']
     _available(admin_ctx, snap_id, manager)
     _revert(api, share.id, snap_id)
-    manager.revert_to_snapshot(admin_ctx, snap_id)
+    manager.snapshots.revert_to_snapshot(admin_ctx, snap_id)
     assert share_db.get(admin_ctx, share.id).status == \
         states.REVERTING_ERROR
     assert snapshot_db.get(admin_ctx, snap_id).status == states.AVAILABLE
@@ -554,13 +554,13 @@ def test_manager_manages_and_unmanages(api, share_type, admin_ctx, manager):
 
     api.post('/snapshots/%s/action' % snap_id, {'unmanage': None},
              version=V, status=202)
-    manager.unmanage_snapshot(admin_ctx, snap_id)
+    manager.snapshots.unmanage_snapshot(admin_ctx, snap_id)
     api.get('/snapshots/%s' % snap_id, version=V, status=404)
     assert _usage(api, ADMIN_PROJECT)['snapshots'] == 0
 
     adopted = _manage(api, share.id,
                       provider_location=location).json['snapshot']
-    manager.manage_snapshot(admin_ctx, adopted['id'], {})
+    manager.snapshots.manage_snapshot(admin_ctx, adopted['id'], {})
     shown = api.get('/snapshots/%s' % adopted['id'],
                     version=V).json['snapshot']
     assert (shown['status'], shown['size']) == ('available', 3)
@@ -571,7 +571,7 @@ def test_manager_manages_and_unmanages(api, share_type, admin_ctx, manager):
     snapshot_db.destroy(admin_ctx, adopted['id'])
     bogus = _manage(api, share.id,
                     provider_location='/nothing/here').json['snapshot']
-    manager.manage_snapshot(admin_ctx, bogus['id'], {})
+    manager.snapshots.manage_snapshot(admin_ctx, bogus['id'], {})
     assert snapshot_db.get(admin_ctx, bogus['id']).status == \
         states.MANAGE_ERROR
 
@@ -585,7 +585,7 @@ def test_manager_resumes_snapshot_work_after_restart(
     api.delete('/snapshots/%s' % deleting, version=V, role='member',
                status=202)
     managing = _manage(api, share.id).json['snapshot']['id']
-    manager._recover(admin_ctx)
+    manager.recover(admin_ctx)
     assert snapshot_db.get(admin_ctx, creating).status == states.AVAILABLE
     api.get('/snapshots/%s' % deleting, version=V, status=404)
     assert snapshot_db.get(admin_ctx, managing).status == \
@@ -628,14 +628,14 @@ def test_revert_gives_the_share_the_snapshots_size(
                       group='alpha')
     _revert(api, share.id, snap_id)
     assert _usage(api)['gigabytes'] == 1
-    manager.revert_to_snapshot(admin_ctx, snap_id)
+    manager.snapshots.revert_to_snapshot(admin_ctx, snap_id)
     assert (share_db.get(admin_ctx, share.id).size,
             _usage(api)['gigabytes']) == (3, 3)
 
     share_db.set_status(admin_ctx, share.instance.id, states.AVAILABLE)
     CONF.clear_override('fake_fail_operations', group='alpha')
     _revert(api, share.id, snap_id)
-    manager.revert_to_snapshot(admin_ctx, snap_id)
+    manager.snapshots.revert_to_snapshot(admin_ctx, snap_id)
     reverted = share_db.get(admin_ctx, share.id)
     assert (reverted.status, reverted.size) == (states.AVAILABLE, 1)
     assert _usage(api)['gigabytes'] == 1
@@ -651,7 +651,7 @@ def test_manager_failing_share_from_snapshot_tells_the_user(
                       ['create_share_from_snapshot'], group='alpha')
     child_id = _from_snapshot(api, snap_id).json['share']['id']
     child = wait_scheduled(admin_ctx, child_id)
-    manager.create_share_instance(admin_ctx, child.instance.id)
+    manager.shares.create_share_instance(admin_ctx, child.instance.id)
     assert share_db.get(admin_ctx, child_id).status == states.ERROR
     messages = api.get('/messages?resource_id=%s' % child_id, version=V,
                        role='member').json['messages']

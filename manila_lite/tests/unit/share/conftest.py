@@ -49,7 +49,7 @@ def make_share(ctx, manager, share_type):
                   'share_proto': 'NFS', 'display_name': name},
             {'status': states.CREATING, 'host': manager.host + '#pool0',
              'share_type_id': share_type.id}, metadata)
-        manager.create_share_instance(ctx, share.instance.id)
+        manager.shares.create_share_instance(ctx, share.instance.id)
         share = share_db.get(ctx, share.id)
         assert share.status == states.AVAILABLE
         return share

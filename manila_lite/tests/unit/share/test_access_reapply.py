@@ -18,7 +18,7 @@ from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import access_manager
+from manila_lite.share.manager import access
 
 CONF = conf.CONF
 
@@ -52,7 +52,7 @@ def _with_rules(ctx, manager, share, count=2):
     """``count`` rules applied (active) on the share's instance."""
     rules = [access_db.create(ctx, share.id, 'ip', '10.0.%d.1' % i, 'rw')
              for i in range(count)]
-    manager.update_access(ctx, share.instance.id)
+    manager.access.update_access(ctx, share.instance.id)
     return [rule.id for rule in rules]
 
 
@@ -72,7 +72,7 @@ def _reapply_counting(ctx, manager, make_share, count):
     rules = {s.instance.id: _with_rules(ctx, manager, s) for s in shares}
     _lose_rules(manager, shares)
     with _statements() as found:
-        manager.reapply_access_rules(ctx, list(rules))
+        manager.access.reapply_access_rules(ctx, list(rules))
     for instance_id, ids in rules.items():
         assert set(manager.driver.fake_get_access(instance_id)) == set(ids)
         assert set(_states(ctx, instance_id).values()) == {'active'}
@@ -106,7 +106,8 @@ def test_one_failing_instance_does_not_spoil_the_batch(ctx, manager,
     # Rules queued on the failing share and never applied.
     access_db.create(ctx, bad.id, 'ip', '10.1.0.1', 'rw')
     _lose_rules(manager, [good])
-    manager.reapply_access_rules(ctx, [good.instance.id, bad.instance.id])
+    manager.access.reapply_access_rules(ctx,
+                                        [good.instance.id, bad.instance.id])
     assert set(manager.driver.fake_get_access(good.instance.id)) == \
         set(good_rules)
     assert share_db.get(ctx, good.id).access_rules_status == 'active'
@@ -134,7 +135,7 @@ def test_deny_and_allow_during_the_driver_call_are_kept(ctx, manager,
                                           'ro').id)
         return result
     manager.driver.update_access = racing
-    manager.reapply_access_rules(ctx, [share.instance.id])
+    manager.access.reapply_access_rules(ctx, [share.instance.id])
     # Queued work found on recording is carried on at once.
     assert set(manager.driver.fake_get_access(share.instance.id)) == {
         kept, added[0]}
@@ -148,8 +149,8 @@ def test_stale_read_falls_back_to_one_by_one(ctx, manager, make_share):
     not dropped by the batch's recovery call built from that read."""
     first = make_share(1, name='first')
     second = make_share(1, name='second')
-    while access_manager._stripe(first.instance.id) == \
-            access_manager._stripe(second.instance.id):
+    while access._stripe(first.instance.id) == \
+            access._stripe(second.instance.id):
         second = make_share(1, name='second')
     _with_rules(ctx, manager, first, 1)
     _with_rules(ctx, manager, second, 1)
@@ -165,10 +166,11 @@ def test_stale_read_falls_back_to_one_by_one(ctx, manager, make_share):
             # normal path, before the batch reaches that share.
             newer.append(access_db.create(ctx, late.id, 'ip', '10.8.0.1',
                                           'rw').id)
-            manager.update_access(ctx, late.instance.id)
+            manager.access.update_access(ctx, late.instance.id)
         return result
     manager.driver.update_access = meanwhile
-    manager.reapply_access_rules(ctx, [early.instance.id, late.instance.id])
+    manager.access.reapply_access_rules(
+        ctx, [early.instance.id, late.instance.id])
     assert newer[0] in manager.driver.fake_get_access(late.instance.id)
     assert _states(ctx, late.instance.id)[newer[0]] == 'active'
 
@@ -179,7 +181,7 @@ def test_skipped_and_unknown_instances_are_left_alone(ctx, manager,
     rules = _with_rules(ctx, manager, share)
     share_db.set_status(ctx, share.instance.id, states.DELETING)
     _lose_rules(manager, [share])
-    manager.reapply_access_rules(ctx, [share.instance.id, 'no-such-id'])
+    manager.access.reapply_access_rules(ctx, [share.instance.id, 'no-such-id'])
     assert manager.driver.fake_get_access(share.instance.id) == {}
     assert set(_states(ctx, share.instance.id)) == set(rules)
 
@@ -202,8 +204,8 @@ def test_the_driver_gets_each_share_server(ctx, manager, make_share):
         return original(context, share_dict, *args,
                         share_server=share_server)
     manager.driver.update_access = spy
-    manager.reapply_access_rules(ctx, [plain.instance.id,
-                                       served.instance.id])
+    manager.access.reapply_access_rules(
+        ctx, [plain.instance.id, served.instance.id])
     assert given[plain.instance.id] is None
     assert given[served.instance.id]['id'] == server.id
     assert given[served.instance.id]['backend_details'] == {
@@ -225,6 +227,6 @@ def test_a_redundant_cast_leaves_a_settled_instance_untouched(ctx, manager,
                 .where(models.ShareInstance.id == share.instance.id)).one()
     before = instance_row()
     assert before.access_rules_status == states.ACCESS_ACTIVE
-    manager.update_access(ctx, share.instance.id)
+    manager.access.update_access(ctx, share.instance.id)
     # A flip to syncing and back would have moved updated_at.
     assert instance_row() == before

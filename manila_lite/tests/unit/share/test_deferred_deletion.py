@@ -66,7 +66,7 @@ def _snapshot(ctx, manager, share):
         ctx, share, dict(project_id=PROJECT, user_id='u1', size=share.size,
                          share_size=share.size, share_proto='NFS'),
         dict(status=states.CREATING))
-    manager.create_snapshot(ctx, snap.id)
+    manager.snapshots.create_snapshot(ctx, snap.id)
     return snapshot_db.get(ctx, snap.id)
 
 
@@ -90,7 +90,7 @@ def test_quota_is_free_at_once_and_the_sweep_deletes(ctx, manager,
     with pytest.raises(exception.InvalidStatusTransition):
         deferred_api.delete_share(ctx, _NoRPC(), share)
     assert manager.driver.fake_get_share(share.instance.id)
-    result = manager.delete_deferred(ctx)
+    result = manager.deferred.delete_deferred(ctx)
     assert result['shares_deleted'] == 1
     assert not _exists(ctx, share.id)
     assert manager.driver.fake_get_share(share.instance.id) is None
@@ -103,7 +103,7 @@ def test_failure_waits_for_the_retry_delay(ctx, manager, make_share):
     deferred_api.delete_share(ctx, _NoRPC(), share)
     CONF.set_override('fake_fail_operations', ['delete_share'],
                       group='unitfake')
-    assert manager.delete_deferred(ctx)['shares_failed'] == 1
+    assert manager.deferred.delete_deferred(ctx)['shares_failed'] == 1
     share = share_db.get(ctx, share.id)
     assert share.status == states.DELETING_IN_DRIVER_ERROR
     assert [(m.action_id, m.detail_id) for m in message_db.get_all(
@@ -114,12 +114,12 @@ def test_failure_waits_for_the_retry_delay(ctx, manager, make_share):
     # retry delay (1800 s by default) ago.
     for seconds in (0, CONF.deferred_delete_retry_delay - 5):
         _age(ctx, models.ShareInstance, share.instance.id, seconds)
-        assert manager.delete_deferred(ctx)['shares_deleted'] == 0
+        assert manager.deferred.delete_deferred(ctx)['shares_deleted'] == 0
         assert share_db.get(ctx, share.id).status == \
             states.DELETING_IN_DRIVER_ERROR
     _age(ctx, models.ShareInstance, share.instance.id,
          CONF.deferred_delete_retry_delay + 1)
-    assert manager.delete_deferred(ctx)['shares_deleted'] == 1
+    assert manager.deferred.delete_deferred(ctx)['shares_deleted'] == 1
     assert not _exists(ctx, share.id)
     assert _usage(ctx) == 0
 
@@ -137,7 +137,7 @@ def test_snapshots_go_first_and_failed_ones_hold_the_share(
     deferred_api.delete_share(ctx, _NoRPC(), share_db.get(ctx, share.id))
     CONF.set_override('fake_fail_operations', ['delete_snapshot'],
                       group='unitfake')
-    result = manager.delete_deferred(ctx)
+    result = manager.deferred.delete_deferred(ctx)
     assert result['snapshots_failed'] == 1 and result['shares_failed'] == 1
     assert share_db.get(ctx, share.id).status == \
         states.DELETING_IN_DRIVER_ERROR
@@ -149,7 +149,7 @@ def test_snapshots_go_first_and_failed_ones_hold_the_share(
     CONF.clear_override('fake_fail_operations', group='unitfake')
     _age(ctx, models.ShareInstance, share.instance.id, 3600)
     _age(ctx, models.ShareSnapshotInstance, snap.instance.id, 3600)
-    result = manager.delete_deferred(ctx)
+    result = manager.deferred.delete_deferred(ctx)
     assert (result['snapshots_deleted'], result['shares_deleted']) == (1, 1)
     assert not _exists(ctx, share.id)
     assert (_usage(ctx), _usage(ctx, 'snapshots')) == (0, 0)
@@ -169,7 +169,7 @@ def test_batches_cover_every_share_of_this_host_only(ctx, manager,
                         .values(host=manager.host + 'x#pool0'))
     for share in shares:
         deferred_api.delete_share(ctx, _NoRPC(), share)
-    assert manager.delete_deferred(ctx)['shares_deleted'] == 5
+    assert manager.deferred.delete_deferred(ctx)['shares_deleted'] == 5
     assert all(not _exists(ctx, s.id) for s in shares)
     assert share_db.get(ctx, other.id).status == states.DELETING_IN_DRIVER
 
@@ -196,7 +196,7 @@ def test_force_delete_of_a_failed_one_removes_it_without_double_release(
     deferred_api.delete_share(ctx, rpc, share_db.get(ctx, share.id),
                               force=True)
     assert rpc.casts == [('delete_share_instance', share.instance.id, True)]
-    manager.delete_share_instance(ctx, share.instance.id, force=True)
+    manager.shares.delete_share_instance(ctx, share.instance.id, force=True)
     assert not _exists(ctx, share.id)
     assert _usage(ctx) == other.size
 
@@ -218,7 +218,7 @@ def test_each_share_manager_host_sweeps_and_ensures_only_its_own(
               'share_proto': 'NFS', 'display_name': 'theirs'},
         {'status': states.CREATING, 'host': elsewhere.host + '#pool0',
          'share_type_id': mine.instance.share_type_id})
-    elsewhere.create_share_instance(ctx, theirs.instance.id)
+    elsewhere.shares.create_share_instance(ctx, theirs.instance.id)
     # Ensuring one host leaves the other's shares alone.
     for m in (manager, elsewhere):
         service_db.register(ctx, m.host, 'manila-share', 'manila-share',
@@ -228,18 +228,18 @@ def test_each_share_manager_host_sweeps_and_ensures_only_its_own(
     manager.driver.ensure_shares = lambda c, shares: (
         ensured.extend(s['id'] for s in shares) or original(c, shares))
     assert ensure_db.start(ctx, manager.host)
-    manager.ensure_shares(ctx)
+    manager.ensure.ensure_shares(ctx)
     assert ensured == [mine.instance.id]
     assert not service_db.get_by_host_binary(
         ctx, elsewhere.host, 'manila-share').ensuring
     # Sweeping one host deletes only its own.
     for share in (mine, share_db.get(ctx, theirs.id)):
         deferred_api.delete_share(ctx, _NoRPC(), share)
-    assert manager.delete_deferred(ctx)['shares_deleted'] == 1
+    assert manager.deferred.delete_deferred(ctx)['shares_deleted'] == 1
     assert not _exists(ctx, mine.id)
     assert share_db.get(ctx, theirs.id).status == states.DELETING_IN_DRIVER
     assert elsewhere.driver.fake_get_share(theirs.instance.id)
-    assert elsewhere.delete_deferred(ctx)['shares_deleted'] == 1
+    assert elsewhere.deferred.delete_deferred(ctx)['shares_deleted'] == 1
     assert not _exists(ctx, theirs.id)
 
 

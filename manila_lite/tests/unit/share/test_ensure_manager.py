@@ -10,7 +10,7 @@ from manila_lite import states
 from manila_lite.db import ensure as ensure_db
 from manila_lite.db import services as service_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import ensure_manager
+from manila_lite.share.manager import ensure
 
 CONF = conf.CONF
 
@@ -64,7 +64,7 @@ def test_run_updates_moved_exports_and_notifies(ctx, manager, make_share,
     assert ensure_db.start(ctx, service)
     assert not ensure_db.start(ctx, service)   # one run at a time
     CONF.set_override('fake_export_ip', '10.9.9.9', group='unitfake')
-    summary = manager.ensure_shares(ctx)
+    summary = manager.ensure.ensure_shares(ctx)
     assert summary['completed'] and summary['shares_ensured'] == 5
     assert summary['export_locations_updated'] == 5
     after = _paths(ctx, shares[0])
@@ -77,13 +77,13 @@ def test_run_updates_moved_exports_and_notifies(ctx, manager, make_share,
     events = [(n[1]['event_type'], n[1]['publisher_id'], n[2])
               for n in notifications]
     assert events == [
-        (ensure_manager.EVENT_START, 'share.' + service, 'INFO'),
-        (ensure_manager.EVENT_END, 'share.' + service, 'INFO')]
+        (ensure.EVENT_START, 'share.' + service, 'INFO'),
+        (ensure.EVENT_END, 'share.' + service, 'INFO')]
     assert notifications[-1][1]['payload']['shares_ensured'] == 5
     # Nothing moved this time: export location rows are kept as they are.
     ids = [loc.uuid for loc in share_db.get(ctx, shares[0].id)
            .export_locations]
-    assert manager.ensure_shares(ctx)['export_locations_updated'] == 0
+    assert manager.ensure.ensure_shares(ctx)['export_locations_updated'] == 0
     assert ids == [loc.uuid for loc in share_db.get(ctx, shares[0].id)
                    .export_locations]
 
@@ -102,7 +102,7 @@ def test_busy_shares_are_left_alone_and_lost_ones_are_errors(
         assert share_db.get(ctx, fine.id).status == states.ENSURING
         return original(context, shares)
     manager.driver.ensure_shares = spy
-    summary = manager.ensure_shares(ctx)
+    summary = manager.ensure.ensure_shares(ctx)
     assert busy.instance.id not in seen
     assert share_db.get(ctx, busy.id).status == states.EXTENDING
     assert share_db.get(ctx, lost.id).status == states.ERROR
@@ -119,7 +119,7 @@ def test_without_status_updates_shares_stay_available(
         assert share_db.get(ctx, share.id).status == states.AVAILABLE
         return {s['id']: {'status': states.AVAILABLE} for s in shares}
     manager.driver.ensure_shares = check
-    assert manager.ensure_shares(ctx)['shares_ensured'] == 1
+    assert manager.ensure.ensure_shares(ctx)['shares_ensured'] == 1
 
 
 def test_per_share_fallback_when_bulk_is_not_implemented(
@@ -130,7 +130,7 @@ def test_per_share_fallback_when_bulk_is_not_implemented(
         raise NotImplementedError()
     manager.driver.ensure_shares = not_implemented
     CONF.set_override('fake_export_ip', '10.8.8.8', group='unitfake')
-    summary = manager.ensure_shares(ctx)
+    summary = manager.ensure.ensure_shares(ctx)
     assert summary['shares_ensured'] == 1
     assert any('10.8.8.8' in p for p in _paths(ctx, share))
 
@@ -138,22 +138,22 @@ def test_per_share_fallback_when_bulk_is_not_implemented(
 def test_startup_skips_an_unchanged_backend_and_recovers_a_killed_run(
         ctx, manager, make_share, service):
     share = make_share(1)
-    manager.ensure_at_startup(ctx).join(10)
+    manager.ensure.ensure_at_startup(ctx).join(10)
     assert service_db.get_by_host_binary(
         ctx, service, 'manila-share').backend_info_hash
     calls = []
     manager.driver.ensure_shares = lambda c, s: calls.append(s) or {}
-    manager.ensure_at_startup(ctx).join(10)
+    manager.ensure.ensure_at_startup(ctx).join(10)
     assert calls == []   # unchanged backend info: skipped
     # A run killed midway: a share ensuring, the service ensuring and
     # its hash forgotten.
     assert ensure_db.start(ctx, service)
     share_db.set_status(ctx, share.instance.id, states.ENSURING)
-    manager.recover_ensure(ctx)
+    manager.ensure.recover(ctx)
     assert share_db.get(ctx, share.id).status == states.AVAILABLE
     svc = service_db.get_by_host_binary(ctx, service, 'manila-share')
     assert svc.ensuring is False
-    manager.ensure_at_startup(ctx).join(10)
+    manager.ensure.ensure_at_startup(ctx).join(10)
     assert len(calls) == 1   # the interrupted run is done again
 
 
@@ -163,18 +163,11 @@ def test_reapply_request_reaches_the_access_rules_hook(
     asked = []
     manager.driver.ensure_shares = lambda c, shares: {
         s['id']: {'reapply_access_rules': True} for s in shares}
-    if hasattr(manager, 'reapply_access_rules'):
-        real = manager.reapply_access_rules
+    real = manager.access.reapply_access_rules
 
-        def record(context, ids):
-            asked.extend(ids)
-            return real(context, ids)
-        manager.reapply_access_rules = record
-        assert manager.ensure_shares(ctx)['access_rules_reapplied'] == 1
-        assert asked == [share.instance.id]
-    else:
-        # Access rules not built yet: the request is logged, not lost
-        # silently, and the run still completes.
-        summary = manager.ensure_shares(ctx)
-        assert summary['completed'] and \
-            summary['access_rules_reapplied'] == 0
+    def record(context, ids):
+        asked.extend(ids)
+        return real(context, ids)
+    manager.access.reapply_access_rules = record
+    assert manager.ensure.ensure_shares(ctx)['access_rules_reapplied'] == 1
+    assert asked == [share.instance.id]

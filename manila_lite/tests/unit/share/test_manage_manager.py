@@ -19,7 +19,7 @@ def _usage(ctx, project=PROJECT):
 def _unmanage(ctx, manager, share):
     assert share_db.transition(ctx, share.instance.id,
                                states.UNMANAGE_STARTING)
-    manager.unmanage_share(ctx, share.instance.id)
+    manager.manage.unmanage_share(ctx, share.instance.id)
 
 
 def _manage(ctx, manager, share_type, path, host=None):
@@ -28,7 +28,7 @@ def _manage(ctx, manager, share_type, path, host=None):
                   display_name='adopted'),
         dict(host=host or manager.host + '#pool0',
              share_type_id=share_type.id), path)
-    manager.manage_share(ctx, share.instance.id, {})
+    manager.manage.manage_share(ctx, share.instance.id, {})
     return share_db.get(ctx, share.id)
 
 
@@ -78,7 +78,7 @@ def test_a_failed_manage_holds_no_quota(ctx, manager, share_type):
     # Unmanaging it gives nothing back, and takes nothing.
     assert share_db.transition(ctx, share.instance.id,
                                states.MANAGE_ERROR_UNMANAGE_STARTING)
-    manager.unmanage_share(ctx, share.instance.id)
+    manager.manage.unmanage_share(ctx, share.instance.id)
     assert _usage(ctx) == (0, 0)
     # Deleting a failed one gives nothing back either.
     other = _manage(ctx, manager, share_type, '127.0.0.1:/shares/none')
@@ -119,7 +119,7 @@ def test_restart_fails_manages_and_resumes_unmanages(
     assert share_db.transition(ctx, kept.instance.id,
                                states.UNMANAGE_STARTING)
 
-    manager._recover_manage(ctx)
+    manager.manage.recover(ctx)
 
     assert share_db.get(ctx, starting.id).status == states.MANAGE_ERROR
     assert manage_db.exists(ctx, kept.host, path) is False

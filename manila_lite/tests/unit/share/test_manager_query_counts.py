@@ -29,13 +29,13 @@ def test_create_and_delete_one_read_and_one_write_each(
         {'status': states.CREATING, 'host': manager.host + '#pool0',
          'share_type_id': share_type.id}, {'k': 'v'})
     with counted_here(engine) as create:
-        manager.create_share_instance(ctx, share.instance.id)
+        manager.shares.create_share_instance(ctx, share.instance.id)
     share = share_db.get(ctx, share.id)
     assert share.status == states.AVAILABLE
     assert share.export_locations
     assert share_db.transition(ctx, share.instance.id, states.DELETING)
     with counted_here(engine) as delete:
-        manager.delete_share_instance(ctx, share.instance.id)
+        manager.shares.delete_share_instance(ctx, share.instance.id)
     seen = {'create': create, 'delete': delete}
     counts = {name: (c['transactions'], len(c['statements']))
               for name, c in seen.items()}

@@ -32,7 +32,7 @@ def test_extend_records_size_and_usage_together(ctx, manager, make_share):
     share = make_share(5)
     ids = _start(ctx, share, states.EXTENDING, 8)
     assert _usage(ctx) == {'in_use': 5, 'reserved': 3}
-    manager.extend_share(ctx, share.instance.id, 8, ids)
+    manager.resize.extend_share(ctx, share.instance.id, 8, ids)
     share = share_db.get(ctx, share.id)
     assert (share.status, share.size) == (states.AVAILABLE, 8)
     assert _usage(ctx) == {'in_use': 8, 'reserved': 0}
@@ -44,7 +44,7 @@ def test_extend_failure_gives_quota_back_and_tells_the_user(
         ctx, manager, make_share):
     share = make_share(5, metadata={'fake_fail_operations': 'extend_share'})
     ids = _start(ctx, share, states.EXTENDING, 8)
-    manager.extend_share(ctx, share.instance.id, 8, ids)
+    manager.resize.extend_share(ctx, share.instance.id, 8, ids)
     share = share_db.get(ctx, share.id)
     assert (share.status, share.size) == (states.EXTENDING_ERROR, 5)
     assert _usage(ctx) == {'in_use': 5, 'reserved': 0}
@@ -56,7 +56,7 @@ def test_extend_failure_gives_quota_back_and_tells_the_user(
 def test_shrink_releases_usage(ctx, manager, make_share):
     share = make_share(5, metadata={'fake_used_gb': '2'})
     ids = _start(ctx, share, states.SHRINKING, 3)
-    manager.shrink_share(ctx, share.instance.id, 3, ids)
+    manager.resize.shrink_share(ctx, share.instance.id, 3, ids)
     share = share_db.get(ctx, share.id)
     assert (share.status, share.size) == (states.AVAILABLE, 3)
     assert _usage(ctx) == {'in_use': 3, 'reserved': 0}
@@ -68,7 +68,7 @@ def test_shrink_below_used_space_goes_back_to_available(
         ctx, manager, make_share):
     share = make_share(5, metadata={'fake_used_gb': '4'})
     ids = _start(ctx, share, states.SHRINKING, 3)
-    manager.shrink_share(ctx, share.instance.id, 3, ids)
+    manager.resize.shrink_share(ctx, share.instance.id, 3, ids)
     share = share_db.get(ctx, share.id)
     assert (share.status, share.size) == (states.AVAILABLE, 5)
     assert _usage(ctx) == {'in_use': 5, 'reserved': 0}
@@ -82,7 +82,7 @@ def test_shrink_below_used_space_goes_back_to_available(
 def test_shrink_failure_is_shrinking_error(ctx, manager, make_share):
     share = make_share(5, metadata={'fake_fail_operations': 'shrink_share'})
     ids = _start(ctx, share, states.SHRINKING, 3)
-    manager.shrink_share(ctx, share.instance.id, 3, ids)
+    manager.resize.shrink_share(ctx, share.instance.id, 3, ids)
     share = share_db.get(ctx, share.id)
     assert (share.status, share.size) == (states.SHRINKING_ERROR, 5)
     assert _usage(ctx) == {'in_use': 5, 'reserved': 0}
@@ -98,7 +98,7 @@ def test_driver_that_cannot_shrink(ctx, manager, make_share, monkeypatch):
 
     monkeypatch.setattr(manager.driver, 'shrink_share', cannot)
     ids = _start(ctx, share, states.SHRINKING, 3)
-    manager.shrink_share(ctx, share.instance.id, 3, ids)
+    manager.resize.shrink_share(ctx, share.instance.id, 3, ids)
     assert share_db.get(ctx, share.id).status == states.AVAILABLE
     assert _messages(ctx, share) == [(messages.ACTION_SHRINK,
                                       messages.DRIVER_FAILED_SHRINK)]
@@ -108,15 +108,15 @@ def test_requests_that_no_longer_apply_are_ignored(ctx, manager,
                                                    make_share):
     share = make_share(5)
     # Not extending at all.
-    manager.extend_share(ctx, share.instance.id, 8, [])
+    manager.resize.extend_share(ctx, share.instance.id, 8, [])
     assert share_db.get(ctx, share.id).size == 5
     # A request left over from another resize of the same share.
     ids = _start(ctx, share, states.EXTENDING, 8)
-    manager.extend_share(ctx, share.instance.id, 9, ids)
+    manager.resize.extend_share(ctx, share.instance.id, 9, ids)
     share = share_db.get(ctx, share.id)
     assert (share.status, share.size) == (states.EXTENDING, 5)
     assert _usage(ctx) == {'in_use': 5, 'reserved': 3}
-    manager.extend_share(ctx, share.instance.id, 8, ids)
+    manager.resize.extend_share(ctx, share.instance.id, 8, ids)
     assert share_db.get(ctx, share.id).size == 8
 
 
@@ -130,7 +130,7 @@ def test_restart_resumes_resizes_from_their_reservations(
     lost_ids = _start(ctx, lost, states.EXTENDING, 6)
     quotas.rollback(ctx, lost_ids)  # as if it had expired
 
-    manager._recover_resizes(ctx)
+    manager.resize.recover(ctx)
 
     growing = share_db.get(ctx, growing.id)
     assert (growing.status, growing.size) == (states.AVAILABLE, 7)
@@ -140,5 +140,5 @@ def test_restart_resumes_resizes_from_their_reservations(
     assert (lost.status, lost.size) == (states.EXTENDING_ERROR, 5)
     assert _usage(ctx) == {'in_use': 7 + 2 + 5, 'reserved': 0}
     # The request the dead run never got to is harmless now.
-    manager.extend_share(ctx, growing.instance.id, 7, [])
+    manager.resize.extend_share(ctx, growing.instance.id, 7, [])
     assert share_db.get(ctx, growing.id).size == 7

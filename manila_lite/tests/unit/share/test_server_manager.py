@@ -18,7 +18,7 @@ from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.network import standalone
 from manila_lite.share import manager as share_manager
-from manila_lite.share import server_manager
+from manila_lite.share.manager import servers as server_part
 from manila_lite.tests.unit.share.conftest import PROJECT
 from manila_lite.tests.unit.share.conftest import _NoScheduler
 
@@ -32,7 +32,7 @@ def manager(ctx, monkeypatch):
                         _NoScheduler)
     backend_conf.register_backend(
         CONF, BACKEND,
-        standalone.standalone_network_opts + server_manager.server_opts)
+        standalone.standalone_network_opts + server_part.server_opts)
     overrides = {'driver_handles_share_servers': True,
                  'standalone_network_plugin_cidr': '10.9.0.0/29',
                  'delete_share_server_with_last_share': False}
@@ -63,7 +63,7 @@ def make_share(ctx, manager):
             {'status': states.CREATING, 'host': manager.host + '#pool0',
              'share_type_id': share_type.id,
              'share_network_id': network_id})
-        manager.create_share_instance(ctx, share.instance.id)
+        manager.shares.create_share_instance(ctx, share.instance.id)
         share = share_db.get(ctx, share.id)
         assert share.status == status
         return share
@@ -124,8 +124,8 @@ def _plug_new_subnet(ctx, manager, network, zone=None):
     assert network_db.get(ctx, network.id).status == states.NETWORK_CHANGE
     assert {s.status for s in server_db.get_all(
         ctx, {'share_network_id': network.id})} == {states.NETWORK_CHANGE}
-    manager.update_share_server_network_allocations(ctx, network.id,
-                                                    extra.id)
+    manager.servers.update_share_server_network_allocations(
+        ctx, network.id, extra.id)
     assert network_db.get(ctx, network.id).status == states.ACTIVE
     assert network_db.pending_change(ctx, network.id) is None
     return extra
@@ -144,7 +144,7 @@ def test_new_subnet_plugs_servers_and_force_delete_unplugs(
 
     # Force-delete the first subnet: the server and its share stay.
     network_db.subnet_destroy(ctx, network.id, default, force=True)
-    manager.delete_share_network_subnet(ctx, network.id, default)
+    manager.servers.delete_share_network_subnet(ctx, network.id, default)
     server = server_db.get(ctx, server_id)
     assert server.status == states.ACTIVE
     (left,) = server_db.allocations(ctx, server_id)
@@ -165,7 +165,7 @@ def test_server_without_allocations_is_deleted(ctx, manager, network,
     # The subnet goes as if the network had another (the API checks that).
     network_db.subnet_create(ctx, network.id, {'availability_zone': 'az'})
     network_db.subnet_destroy(ctx, network.id, default, force=True)
-    manager.delete_share_network_subnet(ctx, network.id, default)
+    manager.servers.delete_share_network_subnet(ctx, network.id, default)
     with pytest.raises(Exception):
         server_db.get(ctx, server_id)
     assert manager.driver.fake_get_server(server_id) is None
@@ -187,8 +187,8 @@ def test_delete_check_answer(ctx, manager, network, make_share):
     network_db.set_check(ctx, network.id, 'k', {
         'compatible': None, 'hosts_check_result': {},
         'expected_hosts': [manager.host]})
-    manager.check_delete_share_network_subnet(ctx, network.id, extra.id,
-                                              'k')
+    manager.servers.check_delete_share_network_subnet(
+        ctx, network.id, extra.id, 'k')
     check = network_db.get_check(ctx, network.id, 'k')
     assert check['compatible'] is True
     assert check['hosts_check_result'] == {manager.host: True}
@@ -200,15 +200,15 @@ def test_last_share_and_periodic_cleanup(ctx, manager, network,
     share = make_share(network.id)
     server_id = share.share_server_id
     share_db.transition(ctx, share.instance.id, states.DELETING)
-    manager.delete_share_instance(ctx, share.instance.id)
+    manager.shares.delete_share_instance(ctx, share.instance.id)
     # Kept: delete_share_server_with_last_share is off.
     assert server_db.get(ctx, server_id).status == states.ACTIVE
     CONF.set_override('unused_share_server_cleanup_interval', 1,
                       group=BACKEND)
-    manager.cleanup_unused_share_servers(ctx)
+    manager.servers.cleanup_unused_share_servers(ctx)
     assert server_db.get(ctx, server_id).status == states.ACTIVE
     _age(ctx, server_id, minutes=2)
-    manager.cleanup_unused_share_servers(ctx)
+    manager.servers.cleanup_unused_share_servers(ctx)
     CONF.clear_override('unused_share_server_cleanup_interval',
                         group=BACKEND)
     assert server_db.get_all(ctx) == []
@@ -220,7 +220,7 @@ def test_delete_with_last_share(ctx, manager, network, make_share):
                       group=BACKEND)
     share = make_share(network.id)
     share_db.transition(ctx, share.instance.id, states.DELETING)
-    manager.delete_share_instance(ctx, share.instance.id)
+    manager.shares.delete_share_instance(ctx, share.instance.id)
     assert server_db.get_all(ctx) == []
 
 
@@ -250,7 +250,8 @@ def test_add_check_asks_the_driver(ctx, manager, network, make_share):
                       ['check_update_share_server_network_allocations'],
                       group=BACKEND)
     try:
-        manager.check_add_share_network_subnet(ctx, network.id, None, 'k')
+        manager.servers.check_add_share_network_subnet(ctx, network.id,
+                                                       None, 'k')
     finally:
         CONF.clear_override('fake_fail_operations', group=BACKEND)
     check = network_db.get_check(ctx, network.id, 'k')
@@ -262,7 +263,7 @@ def test_driver_gets_each_instance_rules(ctx, manager, network,
     share = make_share(network.id)
     rule = access_db.create(ctx, share.id, 'ip', '10.0.0.0/24', 'rw')
     server = server_db.get(ctx, share.share_server_id)
-    instances, rules = manager._instances_and_rules(ctx, server)
+    instances, rules = manager.servers._instances_and_rules(ctx, server)
     assert [i['id'] for i in instances] == [share.instance.id]
     assert [(r['id'], r['access_to'], r['access_level'])
             for r in rules[share.instance.id]] == [
@@ -290,7 +291,7 @@ def test_security_service_check_and_update(ctx, manager, network,
     network_db.set_check(ctx, network.id, 'k', {
         'compatible': None, 'hosts_check_result': {},
         'expected_hosts': [manager.host]})
-    manager.check_update_share_network_security_service(
+    manager.servers.check_update_share_network_security_service(
         ctx, network.id, new.id, old.id, 'k')
     assert network_db.get_check(ctx, network.id, 'k')[
         'compatible'] is True
@@ -298,7 +299,7 @@ def test_security_service_check_and_update(ctx, manager, network,
     hosts = network_db.change_security_service(ctx, network.id, new, old.id)
     assert hosts == [manager.host]
     assert network_db.get(ctx, network.id).status == states.NETWORK_CHANGE
-    manager.update_share_network_security_service(ctx, network.id)
+    manager.servers.update_share_network_security_service(ctx, network.id)
     server = server_db.get(ctx, share.share_server_id)
     assert server.status == states.ACTIVE
     assert network_db.get(ctx, network.id).status == states.ACTIVE
@@ -317,7 +318,7 @@ def test_security_service_update_failure_marks_error(ctx, manager, network,
                       ['update_share_server_security_service'],
                       group=BACKEND)
     try:
-        manager.update_share_network_security_service(ctx, network.id)
+        manager.servers.update_share_network_security_service(ctx, network.id)
     finally:
         CONF.clear_override('fake_fail_operations', group=BACKEND)
     assert server_db.get(ctx, share.share_server_id).status == states.ERROR
@@ -333,7 +334,7 @@ def test_check_says_no_without_backend_support(ctx, manager, network,
     CONF.set_override('fake_security_service_update_support', False,
                       group=BACKEND)
     try:
-        manager.check_update_share_network_security_service(
+        manager.servers.check_update_share_network_security_service(
             ctx, network.id, _service(ctx).id, None, 'k')
     finally:
         CONF.clear_override('fake_security_service_update_support',
@@ -365,8 +366,8 @@ def test_subnet_plug_failure_marks_error(ctx, manager, network, make_share):
                       ['update_share_server_network_allocations'],
                       group=BACKEND)
     try:
-        manager.update_share_server_network_allocations(ctx, network.id,
-                                                        extra.id)
+        manager.servers.update_share_server_network_allocations(
+            ctx, network.id, extra.id)
     finally:
         CONF.clear_override('fake_fail_operations', group=BACKEND)
     server = server_db.get(ctx, share.share_server_id)
@@ -384,18 +385,18 @@ def test_share_from_snapshot_lands_on_the_snapshot_server(
         ctx, manager, network, make_share):
     make_share(network.id, name='first')       # the network's first server
     source = _share_row(ctx, manager, network.id, 'source')
-    second = manager._create_server(ctx, network, network.subnets,
-                                    share_db.instance_get(
-                                        ctx, source.instance.id))
+    second = manager.servers._create_server(
+        ctx, network, network.subnets,
+        share_db.instance_get(ctx, source.instance.id))
     server_db.set_instance_server(ctx, source.instance.id, second.id)
-    manager.create_share_instance(ctx, source.instance.id)
+    manager.shares.create_share_instance(ctx, source.instance.id)
     snap = snapshot_db.create(
         ctx, share_db.get(ctx, source.id),
         dict(project_id=PROJECT, user_id='u1', size=1, share_size=1,
              share_proto='NFS'), dict(status=states.CREATING))
-    manager.create_snapshot(ctx, snap.id)
+    manager.snapshots.create_snapshot(ctx, snap.id)
     copy = _share_row(ctx, manager, network.id, 'copy', snapshot_id=snap.id)
-    manager.create_share_instance(ctx, copy.instance.id)
+    manager.shares.create_share_instance(ctx, copy.instance.id)
     copy = share_db.get(ctx, copy.id)
     assert copy.status == states.AVAILABLE
     assert copy.share_server_id == second.id
@@ -404,7 +405,7 @@ def test_share_from_snapshot_lands_on_the_snapshot_server(
     other = network_db.create(ctx, {'project_id': PROJECT},
                               {'availability_zone': None})
     apart = _share_row(ctx, manager, other.id, 'apart', snapshot_id=snap.id)
-    manager.create_share_instance(ctx, apart.instance.id)
+    manager.shares.create_share_instance(ctx, apart.instance.id)
     apart = share_db.get(ctx, apart.id)
     assert apart.status == states.AVAILABLE
     assert apart.share_server_id not in (second.id, None)

@@ -26,7 +26,7 @@ def make_snapshot(ctx, manager, make_share):
                              size=share.size, share_size=share.size,
                              share_proto='NFS'),
             dict(status=states.CREATING))
-        manager.create_snapshot(ctx, snap.id)
+        manager.snapshots.create_snapshot(ctx, snap.id)
         snap = snapshot_db.get(ctx, snap.id)
         assert snap.status == states.AVAILABLE
         return snap
@@ -65,7 +65,7 @@ def test_rules_reach_the_driver_and_go_when_denied(ctx, manager,
     assert _states(ctx, snap) == {'10.0.0.1': 'queued_to_apply',
                                   'alice': 'queued_to_apply'}
 
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     assert _states(ctx, snap) == {'10.0.0.1': 'active', 'alice': 'active'}
     assert _on_backend(manager, snap) == ['10.0.0.1', 'alice']
     # Read-only, whatever the driver is given.
@@ -74,7 +74,7 @@ def test_rules_reach_the_driver_and_go_when_denied(ctx, manager,
 
     assert snapshot_access_db.queue_deny(ctx, snap.id, first.id)
     assert _states(ctx, snap)['10.0.0.1'] == 'queued_to_deny'
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     assert _states(ctx, snap) == {'alice': 'active'}
     assert _on_backend(manager, snap) == ['alice']
 
@@ -83,16 +83,16 @@ def test_a_rule_the_backend_refuses_is_error_until_denied(
         ctx, manager, make_snapshot):
     snap = make_snapshot()
     rule = snapshot_access_db.create(ctx, snap.id, 'cert', 'client.example')
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     assert _states(ctx, snap) == {'client.example': 'error'}
     assert _on_backend(manager, snap) == []
     # A good rule queued later is not held back by the failed one.
     snapshot_access_db.create(ctx, snap.id, 'ip', '10.0.0.2')
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     assert _states(ctx, snap) == {'client.example': 'error',
                                   '10.0.0.2': 'active'}
     snapshot_access_db.queue_deny(ctx, snap.id, rule.id)
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     assert _states(ctx, snap) == {'10.0.0.2': 'active'}
 
 
@@ -101,7 +101,7 @@ def test_a_driver_failure_puts_the_changes_in_error(ctx, manager,
     snap = make_snapshot(metadata={
         'fake_fail_operations': 'snapshot_update_access'})
     snapshot_access_db.create(ctx, snap.id, 'ip', '10.0.0.3')
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     assert _states(ctx, snap) == {'10.0.0.3': 'error'}
 
 
@@ -122,7 +122,7 @@ def test_a_deny_queued_while_applying_wins(ctx, manager, make_snapshot):
                     delete_rules, share_server)
 
     manager.driver.snapshot_update_access = deny_meanwhile
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     assert calls == [(['10.0.0.4'], []), ([], ['10.0.0.4'])]
     assert _states(ctx, snap) == {}
     assert _on_backend(manager, snap) == []
@@ -132,7 +132,7 @@ def test_restart_resyncs_rules_left_under_way(ctx, manager, make_snapshot):
     snap = make_snapshot()
     snapshot_access_db.create(ctx, snap.id, 'ip', '10.0.0.5')
     gone = snapshot_access_db.create(ctx, snap.id, 'ip', '10.0.0.6')
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     snapshot_access_db.queue_deny(ctx, snap.id, gone.id)
     snapshot_access_db.create(ctx, snap.id, 'ip', '10.0.0.7')
     # A previous run took the queue and stopped before recording.
@@ -142,7 +142,7 @@ def test_restart_resyncs_rules_left_under_way(ctx, manager, make_snapshot):
                                   '10.0.0.7': 'applying'}
     assert snapshot_access_db.instances_to_resync(ctx, manager.host) == [
         snap.instance.id]
-    manager._recover(ctx)
+    manager.recover(ctx)
     assert _states(ctx, snap) == {'10.0.0.5': 'active',
                                   '10.0.0.7': 'active'}
     assert _on_backend(manager, snap) == ['10.0.0.5', '10.0.0.7']
@@ -153,7 +153,7 @@ def test_deleting_a_snapshot_takes_its_rules_off_the_backend(
         ctx, manager, make_snapshot):
     snap = make_snapshot()
     snapshot_access_db.create(ctx, snap.id, 'ip', '10.0.0.8')
-    manager.snapshot_update_access(ctx, snap.instance.id)
+    manager.snapshot_access.snapshot_update_access(ctx, snap.instance.id)
     seen = []
     real = manager.driver.snapshot_update_access
 
@@ -165,7 +165,7 @@ def test_deleting_a_snapshot_takes_its_rules_off_the_backend(
 
     manager.driver.snapshot_update_access = recording
     assert snapshot_db.transition(ctx, snap.id, states.DELETING)
-    manager.delete_snapshot(ctx, snap.id)
+    manager.snapshots.delete_snapshot(ctx, snap.id)
     assert seen == [['10.0.0.8']]
     assert snapshot_access_db.get_all_for_snapshot(ctx, snap.id) == []
     assert snapshot_db.export_locations(ctx, snapshot_id=snap.id) == []

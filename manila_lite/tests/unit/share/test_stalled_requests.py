@@ -26,7 +26,9 @@ from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import stalled
+from manila_lite.share.manager import redrive
+from manila_lite.share.manager import shares
+from manila_lite.share.manager import snapshots
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 CONF = conf.CONF
@@ -59,7 +61,7 @@ class _CastRecorder:
 @pytest.fixture
 def casts(monkeypatch):
     recorder = _CastRecorder()
-    monkeypatch.setattr(stalled.share_rpcapi, 'shared', lambda: recorder)
+    monkeypatch.setattr(redrive.share_rpcapi, 'shared', lambda: recorder)
     CONF.set_override('stalled_request_timeout', 60)
     yield recorder.casts
     CONF.clear_override('stalled_request_timeout')
@@ -94,7 +96,7 @@ def test_only_stalled_idle_creations_are_asked_for_again(
     lost = _creating(ctx, manager, share_type, 120, 'lost')
     _creating(ctx, manager, share_type, 5, 'recent')
     busy = _creating(ctx, manager, share_type, 120, 'busy')
-    manager._busy.add((stalled.CREATE_SHARE, busy.instance.id))
+    manager.backend.guard._busy.add((shares.CREATE, busy.instance.id))
     elsewhere = share_db.create(
         ctx, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
               'share_proto': 'NFS'},
@@ -102,7 +104,7 @@ def test_only_stalled_idle_creations_are_asked_for_again(
          'scheduled_at': timeutils.utcnow() - datetime.timedelta(hours=1),
          'share_type_id': share_type.id})
 
-    manager.redrive_stalled_requests(ctx)
+    manager.redrive.redrive_stalled_requests(ctx)
 
     assert casts == [('create', manager.host, lost.instance.id)]
     assert elsewhere.instance.id not in [c[2] for c in casts]
@@ -111,7 +113,7 @@ def test_only_stalled_idle_creations_are_asked_for_again(
 def test_timeout_zero_turns_it_off(ctx, manager, share_type, casts):
     _creating(ctx, manager, share_type, 3600, 'lost')
     CONF.set_override('stalled_request_timeout', 0)
-    manager.redrive_stalled_requests(ctx)
+    manager.redrive.redrive_stalled_requests(ctx)
     assert casts == []
 
 
@@ -119,12 +121,12 @@ def test_repeated_request_for_a_created_share_leaves_it_alone(
         ctx, manager, share_type):
     share = _creating(ctx, manager, share_type, 120, 'done')
     calls = _counting_creates(manager)
-    manager.create_share_instance(ctx, share.instance.id)
+    manager.shares.create_share_instance(ctx, share.instance.id)
     created = share_db.get(ctx, share.id)
     assert created.status == states.AVAILABLE
     paths = [loc.path for loc in created.instance.export_locations]
 
-    manager.create_share_instance(ctx, share.instance.id)
+    manager.shares.create_share_instance(ctx, share.instance.id)
 
     assert calls == [share.instance.id]
     again = share_db.get(ctx, share.id)
@@ -140,24 +142,25 @@ def test_repeated_request_during_the_creation_steps_aside(
         in_driver.set()
         assert release.wait(10)
     calls = _counting_creates(manager, before=hold)
-    first = threading.Thread(target=manager.create_share_instance,
+    first = threading.Thread(target=manager.shares.create_share_instance,
                              args=(ctx, share.instance.id))
     first.start()
     assert in_driver.wait(10)
 
-    manager.create_share_instance(ctx, share.instance.id)   # returns now
-    assert (stalled.CREATE_SHARE, share.instance.id) in manager._busy
+    # Returns at once:
+    manager.shares.create_share_instance(ctx, share.instance.id)
+    assert manager.backend.guard.busy(shares.CREATE, share.instance.id)
     release.set()
     first.join(10)
 
     assert calls == [share.instance.id]
     assert share_db.get(ctx, share.id).status == states.AVAILABLE
-    assert not manager._busy
+    assert not manager.backend.guard._busy
 
 
 def _deleting(ctx, manager, share_type, changed_seconds_ago, name):
     share = _creating(ctx, manager, share_type, 3600, name)
-    manager.create_share_instance(ctx, share.instance.id)
+    manager.shares.create_share_instance(ctx, share.instance.id)
     share_db.start_delete(ctx, share.id, share.instance.id,
                           states.DELETING)
     changed = timeutils.utcnow() - datetime.timedelta(
@@ -174,9 +177,9 @@ def test_stalled_deletes_are_asked_for_again(ctx, manager, share_type,
     lost = _deleting(ctx, manager, share_type, 120, 'lost')
     _deleting(ctx, manager, share_type, 5, 'recent')
     busy = _deleting(ctx, manager, share_type, 120, 'busy')
-    manager._busy.add((stalled.DELETE_SHARE, busy.instance.id))
+    manager.backend.guard._busy.add((shares.DELETE, busy.instance.id))
 
-    manager.redrive_stalled_requests(ctx)
+    manager.redrive.redrive_stalled_requests(ctx)
 
     assert casts == [('delete', manager.host, lost.instance.id)]
 
@@ -194,12 +197,13 @@ def test_repeated_delete_during_the_deletion_steps_aside(
         assert release.wait(10)
         return real(context, share_dict, share_server=share_server)
     manager.driver.delete_share = delete_share
-    first = threading.Thread(target=manager.delete_share_instance,
+    first = threading.Thread(target=manager.shares.delete_share_instance,
                              args=(ctx, share.instance.id))
     first.start()
     assert in_driver.wait(10)
 
-    manager.delete_share_instance(ctx, share.instance.id)   # returns now
+    # Returns at once:
+    manager.shares.delete_share_instance(ctx, share.instance.id)
     release.set()
     first.join(10)
 
@@ -207,13 +211,13 @@ def test_repeated_delete_during_the_deletion_steps_aside(
     with pytest.raises(exception.ShareNotFound):
         share_db.get(ctx, share.id)
     # Asked again once it is gone: nothing left to do, nothing fails.
-    manager.delete_share_instance(ctx, share.instance.id)
+    manager.shares.delete_share_instance(ctx, share.instance.id)
     assert calls == [share.instance.id]
 
 
 def _snapshot(ctx, manager, share_type, status, changed_seconds_ago):
     share = _creating(ctx, manager, share_type, 3600, 'parent')
-    manager.create_share_instance(ctx, share.instance.id)
+    manager.shares.create_share_instance(ctx, share.instance.id)
     share = share_db.get(ctx, share.id)
     changed = timeutils.utcnow() - datetime.timedelta(
         seconds=changed_seconds_ago)
@@ -230,9 +234,9 @@ def test_stalled_snapshot_requests_are_asked_for_again(
     deleting = _snapshot(ctx, manager, share_type, states.DELETING, 120)
     _snapshot(ctx, manager, share_type, states.CREATING, 5)
     busy = _snapshot(ctx, manager, share_type, states.DELETING, 120)
-    manager._busy.add((stalled.DELETE_SNAPSHOT, busy.id))
+    manager.backend.guard._busy.add((snapshots.DELETE, busy.id))
 
-    manager.redrive_stalled_requests(ctx)
+    manager.redrive.redrive_stalled_requests(ctx)
 
     assert sorted(casts) == sorted([
         ('create snapshot', manager.host, creating.id),
@@ -250,9 +254,9 @@ def test_repeated_snapshot_create_leaves_an_available_one_alone(
         return real(context, snap, share_server=share_server)
     manager.driver.create_snapshot = create_snapshot
 
-    manager.create_snapshot(ctx, snapshot.id)
+    manager.snapshots.create_snapshot(ctx, snapshot.id)
     assert snapshot_db.get(ctx, snapshot.id).status == states.AVAILABLE
-    manager.create_snapshot(ctx, snapshot.id)
+    manager.snapshots.create_snapshot(ctx, snapshot.id)
 
     assert calls == [snapshot.id]
     assert snapshot_db.get(ctx, snapshot.id).status == states.AVAILABLE
@@ -290,6 +294,6 @@ def test_access_changes_queued_too_long_are_asked_for_again(
     # A share manager works on this one already (queued -> applying).
     access_db.start_pending(ctx, taken_up.instance.id)
 
-    manager.redrive_stalled_requests(ctx)
+    manager.redrive.redrive_stalled_requests(ctx)
 
     assert casts == [('update access', manager.host, lost.instance.id)]

@@ -1,24 +1,29 @@
 """The share manager's snapshot work: create, delete, revert, (un)manage.
 
-ShareManager inherits SnapshotManagerMixin, so these are RPC methods of
-the backend holding the snapshot's share. Each reads the snapshot, calls
-the driver, and records the outcome with a conditional transition of the
-SNAPSHOT state table; a failure leaves an error status and, where Manila
-tells the user, a user message. A mountable snapshot's export locations
-are recorded with its creation (or manage); its access rules are taken
-off the backend before it is deleted (snapshot_access_manager.py).
+These are RPC methods of the backend holding the snapshot's share. Each
+reads the snapshot, calls the driver, and records the outcome with a
+conditional transition of the SNAPSHOT state table; a failure leaves an
+error status and, where Manila tells the user, a user message. A
+mountable snapshot's export locations are recorded with its creation (or
+manage); its access rules are taken off the backend before it is deleted
+(snapshot_access.py).
 """
 
 from oslo_log import log as logging
 
-from manila_lite import exception
 from manila_lite import messages
 from manila_lite import states
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import stalled
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 LOG = logging.getLogger(__name__)
+
+# Operation names of the guard (and of the stalled-request sweep's log).
+CREATE = 'create of snapshot'
+DELETE = 'delete of snapshot'
+
 # What a restarted share manager resumes, and how.
 _RESUMED = {
     states.CREATING: 'create_snapshot',
@@ -28,48 +33,12 @@ _RESUMED = {
 }
 
 
-def snapshot_dict(snapshot, share_instance, share_dict):
-    """The plain snapshot description drivers receive.
+class Snapshots(backend.Part):
+    """Snapshot RPC methods of the backend holding the snapshot's share."""
 
-    ``id`` is the snapshot instance's, as Manila passes snapshot instances
-    to drivers; ``share`` is the share dict of the instance it was taken
-    of.
-    """
-    instance = snapshot.instance
-    return {
-        'id': instance.id, 'snapshot_id': snapshot.id,
-        'name': 'share-snapshot-%s' % instance.id,
-        'display_name': snapshot.display_name,
-        'size': snapshot.size, 'share_size': snapshot.share_size,
-        'share_proto': snapshot.share_proto,
-        'share_id': snapshot.share_id,
-        'share_instance_id': share_instance.id,
-        'status': instance.status, 'progress': instance.progress,
-        'provider_location': instance.provider_location,
-        'project_id': snapshot.project_id, 'user_id': snapshot.user_id,
-        'share': share_dict,
-    }
-
-
-class SnapshotManagerMixin:
-    """Snapshot RPC methods; needs ``driver``, ``host`` and share_dict."""
-
-    def _load_snapshot(self, context, snapshot_id):
-        """(snapshot, driver dict), or (None, None) if it is gone."""
-        try:
-            snapshot = snapshot_db.get(context, snapshot_id,
-                                       project_only=False)
-            share_instance = share_db.instance_get(
-                context, snapshot.instance.share_instance_id)
-        except (exception.ShareSnapshotNotFound,
-                exception.ShareInstanceNotFound):
-            LOG.warning('Snapshot %s vanished before its turn came',
-                        snapshot_id)
-            return None, None
-        from manila_lite.share import manager  # the module importing us
-        return snapshot, snapshot_dict(
-            snapshot, share_instance,
-            manager.share_dict(share_instance, share_instance.share))
+    def __init__(self, backend, snapshot_access):
+        super().__init__(backend)
+        self.snapshot_access = snapshot_access
 
     @staticmethod
     def _mount_points(context, snapshot, update):
@@ -82,7 +51,7 @@ class SnapshotManagerMixin:
             return []
         return locations
 
-    def _recover_snapshots(self, context):
+    def recover(self, context):
         """Resume snapshot work a previous run of this backend left.
 
         A manage cannot be resumed (its driver options are gone): it ends
@@ -104,11 +73,11 @@ class SnapshotManagerMixin:
                 context, instance.snapshot_id)
 
     def create_snapshot(self, context, snapshot_id):
-        self._one_at_a_time(stalled.CREATE_SNAPSHOT, snapshot_id,
-                            self._create_snapshot, context, snapshot_id)
+        self.backend.guard.run(CREATE, snapshot_id, self._create_snapshot,
+                               context, snapshot_id)
 
     def _create_snapshot(self, context, snapshot_id):
-        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        snapshot, snap = driver_data.load_snapshot(context, snapshot_id)
         if snapshot is None:
             return
         if snapshot.status != states.CREATING:
@@ -136,16 +105,15 @@ class SnapshotManagerMixin:
             LOG.info('Snapshot %s created', snapshot_id)
 
     def delete_snapshot(self, context, snapshot_id, force=False):
-        self._one_at_a_time(stalled.DELETE_SNAPSHOT, snapshot_id,
-                            self._delete_snapshot, context, snapshot_id,
-                            force)
+        self.backend.guard.run(DELETE, snapshot_id, self._delete_snapshot,
+                               context, snapshot_id, force)
 
     def _delete_snapshot(self, context, snapshot_id, force):
-        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        snapshot, snap = driver_data.load_snapshot(context, snapshot_id)
         if snapshot is None:
             return
         try:
-            self._remove_snapshot_rules(context, snap)
+            self.snapshot_access.remove_rules(context, snap)
             self.driver.delete_snapshot(context, snap)
         except Exception as err:
             if not force:
@@ -163,7 +131,7 @@ class SnapshotManagerMixin:
         LOG.info('Snapshot %s deleted', snapshot_id)
 
     def revert_to_snapshot(self, context, snapshot_id):
-        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        snapshot, snap = driver_data.load_snapshot(context, snapshot_id)
         if snapshot is None:
             return
         try:
@@ -182,7 +150,7 @@ class SnapshotManagerMixin:
                  snapshot_id)
 
     def manage_snapshot(self, context, snapshot_id, driver_options=None):
-        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        snapshot, snap = driver_data.load_snapshot(context, snapshot_id)
         if snapshot is None:
             return
         try:
@@ -204,7 +172,7 @@ class SnapshotManagerMixin:
             LOG.info('Snapshot %s managed (%s GiB)', snapshot_id, size)
 
     def unmanage_snapshot(self, context, snapshot_id):
-        snapshot, snap = self._load_snapshot(context, snapshot_id)
+        snapshot, snap = driver_data.load_snapshot(context, snapshot_id)
         if snapshot is None:
             return
         try:
@@ -218,16 +186,3 @@ class SnapshotManagerMixin:
             return
         snapshot_db.destroy(context, snapshot_id)
         LOG.info('Snapshot %s unmanaged', snapshot_id)
-
-    def _create_share_from_snapshot(self, context, instance, share,
-                                    share_dict, share_server=None):
-        """Create a share instance holding a snapshot's data.
-
-        Raises ShareSnapshotNotFound if the snapshot went away meanwhile.
-        """
-        snapshot, snap = self._load_snapshot(context, share.snapshot_id)
-        if snapshot is None:
-            raise exception.ShareSnapshotNotFound(
-                snapshot_id=share.snapshot_id)
-        return self.driver.create_share_from_snapshot(
-            context, share_dict, snap, share_server=share_server)

@@ -25,16 +25,23 @@ from manila_lite import conf
 from manila_lite import messages
 from manila_lite import states
 from manila_lite.db import deferred_deletion as deferred_db
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 DID_ERROR = states.DELETING_IN_DRIVER_ERROR
 
 
-class DeferredDeletionMixin:
-    """The periodic sweep; needs ``driver`` and ``host``."""
+class DeferredDeletion(backend.Part):
+    """The periodic sweep; share servers of the shares it deletes come
+    from ``servers``."""
 
-    def deferred_deletion_tasks(self):
+    def __init__(self, backend, servers):
+        super().__init__(backend)
+        self.servers = servers
+
+    def tasks(self):
         """(name, interval, function) for the service's periodic loops."""
         return [('deferred-deletion', CONF.periodic_deferred_delete_interval,
                  self.delete_deferred)]
@@ -74,8 +81,6 @@ class DeferredDeletionMixin:
             yield batch
 
     def _delete_snapshot_batch(self, context, rows):
-        from manila_lite.share import manager
-        from manila_lite.share import snapshot_manager
         claimed = deferred_db.claim(
             context, deferred_db.SnapshotInstance,
             [snap.id for snap, _ in rows if snap.status == DID_ERROR])
@@ -88,9 +93,9 @@ class DeferredDeletionMixin:
             # The instance loaded with the row; snapshot_dict reads it
             # through the (detached) snapshot, which did not load it back.
             snapshot.instance = snap_instance
-            snap = snapshot_manager.snapshot_dict(
+            snap = driver_data.snapshot_dict(
                 snapshot, share_instance,
-                manager.share_dict(share_instance, share_instance.share))
+                driver_data.share_dict(share_instance, share_instance.share))
             snap['status'] = states.DELETING_IN_DRIVER
             try:
                 self.driver.delete_snapshot(context, snap)
@@ -108,13 +113,11 @@ class DeferredDeletionMixin:
     def _server_of(self, context, instance):
         """The share server of a DHSS backend's share, if any."""
         if not (self.driver.driver_handles_share_servers
-                and instance.share_server_id
-                and hasattr(self, 'share_server_of')):
+                and instance.share_server_id):
             return None
-        return self.share_server_of(context, instance)
+        return self.servers.share_server_of(context, instance)
 
     def _delete_share_batch(self, context, instances):
-        from manila_lite.share import manager
         claimed = deferred_db.claim(
             context, deferred_db.ShareInstance,
             [i.id for i in instances if i.status == DID_ERROR])
@@ -133,7 +136,7 @@ class DeferredDeletionMixin:
                                     messages.DEFERRED_DELETE_SNAPSHOTS_LEFT)
                 # Else a snapshot is still queued: next sweep.
                 continue
-            share_dict = manager.share_dict(instance, share)
+            share_dict = driver_data.share_dict(instance, share)
             share_dict['status'] = states.DELETING_IN_DRIVER
             try:
                 self.driver.delete_share(

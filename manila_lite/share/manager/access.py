@@ -1,10 +1,10 @@
 """Share manager: applying a share instance's access rules on its backend.
 
-A mixin of ShareManager. The API queues rule changes in the database and
-casts ``update_access``; this moves what is queued to its working state
-(queued_to_apply -> applying, queued_to_deny -> denying, queued_to_update
--> updating), calls the driver's ``update_access`` and records the
-outcome, until nothing is queued for the instance any more.
+The API queues rule changes in the database and casts ``update_access``;
+this moves what is queued to its working state (queued_to_apply ->
+applying, queued_to_deny -> denying, queued_to_update -> updating), calls
+the driver's ``update_access`` and records the outcome, until nothing is
+queued for the instance any more.
 
 The driver is called as the driver interface describes:
 
@@ -42,6 +42,8 @@ from manila_lite import exception
 from manila_lite import messages
 from manila_lite import states
 from manila_lite.db import access_rules as access_db
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -108,9 +110,8 @@ def _results(result):
     return keys, failed
 
 
-class AccessManagerMixin:
-    """update_access and reapply_access_rules RPC methods; needs
-    ``driver`` and ``host``."""
+class AccessRules(backend.Part):
+    """update_access and reapply_access_rules RPC methods."""
 
     def update_access(self, context, share_instance_id):
         """RPC: apply the instance's queued rule changes."""
@@ -130,7 +131,7 @@ class AccessManagerMixin:
                               'instances failed',
                               len(ids[start:start + size]))
 
-    def _recover_access(self, context):
+    def recover(self, context):
         """At start-up: instances whose rules a previous run left queued
         or under way are resynced (what the driver did is unknown)."""
         ids = access_db.instances_to_resync(context, self.host)
@@ -228,8 +229,6 @@ class AccessManagerMixin:
         ``entries`` are (mapping id, rule dict) pairs as load_for_sync
         read them.
         """
-        from manila_lite.share import manager  # the module importing us
-        from manila_lite.share import server_manager
         share = instance.share
         rules = [rule for _, rule in entries]
         on_share = [r for r in rules if r['state'] in _ON_SHARE]
@@ -240,8 +239,8 @@ class AccessManagerMixin:
         outcome = {'instance_id': instance.id, 'ok': True}
         try:
             result = self.driver.update_access(
-                context, manager.share_dict(instance, share), on_share, add,
-                delete, share_server=server_manager.server_dict(server)
+                context, driver_data.share_dict(instance, share), on_share,
+                add, delete, share_server=driver_data.server_dict(server)
                 if server is not None else None)
         except Exception as err:
             LOG.error('Driver failed to update the access rules of share '

@@ -1,10 +1,10 @@
 """Share manager: adopting backend shares (manage) and forgetting them
 (unmanage).
 
-A mixin of ShareManager. A managed share is found by the export path the
-administrator gave; the driver reports its size and export locations,
-and the share becomes ``available`` with its quota charged in the same
-transaction (db.share_manage). Unmanaging removes the share row and gives
+A managed share is found by the export path the administrator gave; the
+driver reports its size and export locations, and the share becomes
+``available`` with its quota charged in the same transaction
+(db.share_manage). Unmanaging removes the share row and gives
 its quota back without deleting any data.
 
 After a restart, an unmanage left under way is run again (drivers forget
@@ -22,7 +22,9 @@ from manila_lite import states
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.share import driver_data
 from manila_lite.share import extra_specs
+from manila_lite.share.manager import backend
 
 LOG = logging.getLogger(__name__)
 
@@ -30,14 +32,8 @@ _UNMANAGING = (states.UNMANAGE_STARTING,
                states.MANAGE_ERROR_UNMANAGE_STARTING)
 
 
-def _manager():
-    # manager imports this module; import it back only when called.
-    from manila_lite.share import manager
-    return manager
-
-
-class ManageManagerMixin:
-    """manage_share and unmanage_share RPC methods of a ShareManager."""
+class Manage(backend.Part):
+    """manage_share and unmanage_share RPC methods."""
 
     def _instance_in(self, context, share_instance_id, statuses):
         try:
@@ -67,11 +63,10 @@ class ManageManagerMixin:
                                      (states.MANAGE_STARTING,))
         if instance is None:
             return
-        manager = _manager()
         try:
             self._check_manage_mode(context, instance)
             update = self.driver.manage_existing(
-                manager.share_dict(instance, instance.share),
+                driver_data.share_dict(instance, instance.share),
                 driver_options or {}) or {}
             if not update.get('size'):
                 raise exception.ManageInvalidShare(
@@ -82,10 +77,11 @@ class ManageManagerMixin:
                       instance.share_id, instance.host, err)
             manage_db.fail(context, share_instance_id)
             return
-        locations = manager.normalize_export_locations(
+        locations = driver_data.normalize_export_locations(
             update.get('export_locations'))
+        zone = self.backend.availability_zone
         if manage_db.finish(context, share_instance_id, size, locations,
-                            {'availability_zone': self.availability_zone}):
+                            {'availability_zone': zone}):
             LOG.info('Share %s managed on %s: %s GiB', instance.share_id,
                      instance.host, size)
         else:
@@ -99,7 +95,7 @@ class ManageManagerMixin:
             return
         try:
             self.driver.unmanage(
-                _manager().share_dict(instance, instance.share))
+                driver_data.share_dict(instance, instance.share))
         except Exception as err:
             LOG.error('Share %s could not be unmanaged: %s',
                       instance.share_id, err)
@@ -109,7 +105,7 @@ class ManageManagerMixin:
         share_db.destroy(context, instance.share_id)
         LOG.info('Share %s unmanaged', instance.share_id)
 
-    def _recover_manage(self, context):
+    def recover(self, context):
         for instance in share_db.instances_on_host(
                 context, self.host,
                 [states.MANAGE_STARTING] + list(_UNMANAGING)):

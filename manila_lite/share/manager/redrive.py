@@ -2,12 +2,13 @@
 
 RabbitMQ keeps no message across its own restart, so a create or delete
 of a share or snapshot, or a change of access rules, can lose its request
-while every daemon runs. A
-share manager's periodic task finds those of its backend by age
-(``stalled_request_timeout``) and casts them to its own queue again. A
-late original is harmless: each operation runs at most once at a time per
-resource in a share manager (``_one_at_a_time``), a create of something
-no longer ``creating`` is ignored, and deleting what is gone succeeds.
+while every daemon runs. A share manager's periodic task finds those of
+its backend by age (``stalled_request_timeout``) and casts them to its
+own queue again. A late original is harmless: each operation runs at
+most once at a time per resource in a share manager (``Backend.guard``),
+a create of something no longer ``creating`` is ignored, deleting what
+is gone succeeds, and applying queued rule changes twice applies them
+once.
 """
 
 import datetime
@@ -22,33 +23,16 @@ from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite.share.manager import backend
+from manila_lite.share.manager import shares
+from manila_lite.share.manager import snapshots
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-CREATE_SHARE = 'create of share instance'
-DELETE_SHARE = 'delete of share instance'
-CREATE_SNAPSHOT = 'create of snapshot'
-DELETE_SNAPSHOT = 'delete of snapshot'
 
-
-class StalledRequestsMixin:
-    """Needs ``host``, and ``_busy`` (a set) and ``_busy_lock``."""
-
-    def _one_at_a_time(self, operation, resource_id, func, *args):
-        """Run ``func`` unless ``operation`` on ``resource_id`` is under
-        way here already (a request passed on again met the original)."""
-        key = (operation, resource_id)
-        with self._busy_lock:
-            if key in self._busy:
-                LOG.info('The %s %s is under way already; ignoring the '
-                         'repeated request', operation, resource_id)
-                return
-            self._busy.add(key)
-        try:
-            func(*args)
-        finally:
-            self._busy.discard(key)
+class StalledRequests(backend.Part):
+    """The periodic sweep for lost requests of one backend."""
 
     def redrive_stalled_requests(self, context):
         """Cast again what waited longer than the timeout with no thread
@@ -61,25 +45,25 @@ class StalledRequestsMixin:
             seconds=CONF.stalled_request_timeout)
         rpc = share_rpcapi.shared()
         waiting = [
-            (CREATE_SHARE, i.id, i.scheduled_at, rpc.create_share_instance)
+            (shares.CREATE, i.id, i.scheduled_at, rpc.create_share_instance)
             for i in share_db.instances_on_host(
                 context, self.host, [states.CREATING],
                 scheduled_before=before)]
         waiting += [
-            (DELETE_SHARE, i.id, i.updated_at, rpc.delete_share_instance)
+            (shares.DELETE, i.id, i.updated_at, rpc.delete_share_instance)
             for i in share_db.instances_on_host(
                 context, self.host, [states.DELETING],
                 updated_before=before)]
         for status, operation, cast in (
-                (states.CREATING, CREATE_SNAPSHOT, rpc.create_snapshot),
-                (states.DELETING, DELETE_SNAPSHOT, rpc.delete_snapshot)):
+                (states.CREATING, snapshots.CREATE, rpc.create_snapshot),
+                (states.DELETING, snapshots.DELETE, rpc.delete_snapshot)):
             waiting += [
                 (operation, i.snapshot_id, i.updated_at or i.created_at,
                  cast)
                 for i in snapshot_db.instances_on_host(
                     context, self.host, [status], updated_before=before)]
         for operation, resource_id, since, cast in waiting:
-            if (operation, resource_id) in self._busy:
+            if self.backend.guard.busy(operation, resource_id):
                 continue
             LOG.warning('The %s %s has waited since %s and its request '
                         'never came; asking for it again', operation,

@@ -1,9 +1,9 @@
 """Share manager: extending and shrinking shares on the backend.
 
-A mixin of ShareManager. The API has already moved the instance to
-``extending`` or ``shrinking`` and reserved the change of gigabytes; this
-calls the driver and records its answer in one transaction with the quota
-(db.share_resize). What the owner of the share sees when it goes wrong:
+The API has already moved the instance to ``extending`` or ``shrinking``
+and reserved the change of gigabytes; this calls the driver and records
+its answer in one transaction with the quota (db.share_resize). What the
+owner of the share sees when it goes wrong:
 
 * extend fails: ``extending_error`` and a user message; quota given back.
 * shrink refused because the data would not fit
@@ -24,6 +24,8 @@ from manila_lite import messages
 from manila_lite import states
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 LOG = logging.getLogger(__name__)
 
@@ -44,14 +46,8 @@ def _failure(status, err):
     return states.SHRINKING_ERROR, messages.UNKNOWN_ERROR
 
 
-def _driver_share(instance):
-    # manager imports this module; import it back only when called.
-    from manila_lite.share import manager
-    return manager.share_dict(instance, instance.share)
-
-
-class ResizeManagerMixin:
-    """extend_share and shrink_share RPC methods of a ShareManager."""
+class Resize(backend.Part):
+    """extend_share and shrink_share RPC methods."""
 
     def _resizing(self, context, share_instance_id, status, new_size):
         """(instance, reservation ids) if the instance still waits for
@@ -110,7 +106,7 @@ class ResizeManagerMixin:
         instance, reservations = found
         share = instance.share
         try:
-            driver_resize(_driver_share(instance), new_size,
+            driver_resize(driver_data.share_dict(instance, share), new_size,
                           share_server=None)
         except Exception as err:
             target, detail = _failure(status, err)
@@ -130,7 +126,7 @@ class ResizeManagerMixin:
             LOG.warning('Share %s left %s while the driver worked; its size '
                         'stays %s GiB', share.id, status, share.size)
 
-    def _recover_resizes(self, context):
+    def recover(self, context):
         """Run again the resizes a previous run left under way; the size
         each was heading for is what its reservation holds."""
         for instance in share_db.instances_on_host(

@@ -1,10 +1,9 @@
 """Share manager: applying a mountable snapshot's access rules (2.32+).
 
-A mixin of ShareManager, next to SnapshotManagerMixin (whose
-``_load_snapshot`` it uses). The API queues rule changes on the snapshot
-instance and casts ``snapshot_update_access``; this moves what is queued
-to its working state (queued_to_apply -> applying, queued_to_deny ->
-denying), calls the driver's ``snapshot_update_access`` and records the
+The API queues rule changes on the snapshot instance and casts
+``snapshot_update_access``; this moves what is queued to its working
+state (queued_to_apply -> applying, queued_to_deny -> denying), calls
+the driver's ``snapshot_update_access`` and records the
 outcome (db/snapshot_access.py), until nothing is queued any more.
 
 The driver is called as for share rules: ``access_rules`` holds every
@@ -25,6 +24,8 @@ from manila_lite import states
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 LOG = logging.getLogger(__name__)
 
@@ -40,9 +41,13 @@ def _lock(instance_id):
     return _LOCKS[zlib.crc32(instance_id.encode()) % len(_LOCKS)]
 
 
-class SnapshotAccessManagerMixin:
-    """snapshot_update_access RPC method; needs ``driver``, ``host``,
-    ``_load_snapshot`` and ``share_server_of``."""
+class SnapshotAccessRules(backend.Part):
+    """snapshot_update_access RPC method; the share server of the
+    snapshot's share comes from ``servers``."""
+
+    def __init__(self, backend, servers):
+        super().__init__(backend)
+        self.servers = servers
 
     def snapshot_update_access(self, context, snapshot_instance_id):
         """RPC: apply the snapshot instance's queued rule changes."""
@@ -51,7 +56,7 @@ class SnapshotAccessManagerMixin:
                                              recovery=False):
                 pass
 
-    def _recover_snapshot_access(self, context):
+    def recover(self, context):
         """At start-up: snapshot instances whose rules a previous run left
         queued or under way are resynced (what the driver did is
         unknown)."""
@@ -72,12 +77,14 @@ class SnapshotAccessManagerMixin:
             instance = snapshot_db.instance_get(context, instance_id)
         except exception.ShareSnapshotInstanceNotFound:
             return None, None, None
-        snapshot, snap = self._load_snapshot(context, instance.snapshot_id)
+        snapshot, snap = driver_data.load_snapshot(context,
+                                                   instance.snapshot_id)
         if snapshot is None:
             return None, None, None
         share_instance = share_db.instance_get(context,
                                                instance.share_instance_id)
-        return snapshot, snap, self.share_server_of(context, share_instance)
+        return snapshot, snap, self.servers.share_server_of(context,
+                                                            share_instance)
 
     def _apply_snapshot_rules(self, context, instance_id, recovery):
         """One driver call for what is queued; True when more was queued
@@ -111,7 +118,7 @@ class SnapshotAccessManagerMixin:
             context, instance_id, applied=[r['id'] for r in adding],
             denied=[r['id'] for r in denying])
 
-    def _remove_snapshot_rules(self, context, snap):
+    def remove_rules(self, context, snap):
         """Before a snapshot is deleted: take its rules off the backend
         (a driver error is the deletion's)."""
         rules = snapshot_access_db.rules_for_driver(context, snap['id'])

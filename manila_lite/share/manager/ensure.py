@@ -13,7 +13,7 @@ applied per batch in one transaction: changed export locations, an
 apply again. A notification marks the start and the end of every run.
 
 A share manager killed during a run leaves nothing behind once it is
-started again: ``recover_ensure`` puts its shares back to ``available``
+started again: ``Ensure.recover`` puts its shares back to ``available``
 and clears the flag, and the run is repeated (the backend info hash is
 only kept after a complete run).
 """
@@ -29,6 +29,8 @@ from manila_lite import conf
 from manila_lite import rpc
 from manila_lite import states
 from manila_lite.db import ensure as ensure_db
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -46,14 +48,19 @@ def _locations_differ(current, new):
                 'preferred': loc.preferred} for loc in current) != key(new)
 
 
-class EnsureManagerMixin:
-    """Needs ``driver``, ``host`` and share_dict in share.manager."""
+class Ensure(backend.Part):
+    """ensure_shares RPC method, and the runs at start-up; rules the
+    driver asks for again are applied by ``access``."""
 
-    _bulk_ensure = True
+    def __init__(self, backend, access):
+        super().__init__(backend)
+        self.access = access
+        # Until the driver says it has no bulk ensure_shares.
+        self._bulk_ensure = True
 
     # -- start-up -----------------------------------------------------------
 
-    def recover_ensure(self, context):
+    def recover(self, context):
         moved = ensure_db.recover(context, self.host)
         if moved:
             LOG.warning('%d shares of %s were left ensuring by an '
@@ -144,7 +151,6 @@ class EnsureManagerMixin:
         return summary
 
     def _ensure_batch(self, context, ids, update_status, summary):
-        from manila_lite.share import manager
         status = states.AVAILABLE
         if update_status:
             ensure_db.mark_ensuring(context, ids)
@@ -152,8 +158,8 @@ class EnsureManagerMixin:
         instances = ensure_db.load(context, ids, status)
         results = {}
         try:
-            results = self._driver_ensure(
-                context, [manager.share_dict(i, i.share) for i in instances])
+            results = self._driver_ensure(context, [
+                driver_data.share_dict(i, i.share) for i in instances])
         except Exception as err:
             LOG.error('Driver failed to ensure %d shares of %s: %s',
                       len(instances), self.host, err)
@@ -167,7 +173,7 @@ class EnsureManagerMixin:
             summary['shares_ensured'] += 1
             new = result.get('export_locations')
             if new is not None:
-                new = manager.normalize_export_locations(new)
+                new = driver_data.normalize_export_locations(new)
                 if _locations_differ(instance.export_locations, new):
                     locations[instance.id] = new
             if result.get('status') in _DRIVER_STATUSES:
@@ -206,14 +212,8 @@ class EnsureManagerMixin:
         return results
 
     def _reapply_rules(self, context, instance_ids):
-        reapply = getattr(self, 'reapply_access_rules', None)
-        if reapply is None:
-            LOG.warning('The driver of %s asked to reapply the access rules '
-                        'of %d shares, but this share manager cannot apply '
-                        'access rules', self.host, len(instance_ids))
-            return 0
         try:
-            reapply(context, instance_ids)
+            self.access.reapply_access_rules(context, instance_ids)
         except Exception:
             LOG.exception('Reapplying access rules of %d shares of %s '
                           'failed', len(instance_ids), self.host)

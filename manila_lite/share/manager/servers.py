@@ -31,6 +31,8 @@ from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
 from manila_lite.network import standalone
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -60,25 +62,6 @@ def _network_lock(network_id):
         return _LOCKS[network_id]
 
 
-def allocation_dict(allocation):
-    return {key: allocation[key] for key in (
-        'id', 'share_server_id', 'share_network_subnet_id', 'ip_address',
-        'ip_version', 'label', 'cidr', 'gateway', 'mtu', 'network_type',
-        'segmentation_id')}
-
-
-def server_dict(server):
-    return {
-        'id': server.id, 'host': server.host, 'status': server.status,
-        'share_network_id': server.share_network_id,
-        'share_network_subnet_ids': server.share_network_subnet_ids,
-        'project_id': server.project_id,
-        'backend_details': server_db.details(server),
-        'identifier': server.identifier,
-        'is_auto_deletable': server.is_auto_deletable,
-    }
-
-
 def _security_services(network):
     return [{'id': s.id, 'type': s.type, 'name': s.name,
              'dns_ip': s.dns_ip, 'server': s.server, 'domain': s.domain,
@@ -87,9 +70,9 @@ def _security_services(network):
             for s in network.security_services]
 
 
-class ServerManagerMixin:
+class ShareServers(backend.Part):
     """Provides, updates and tears down the share servers of one
-    backend; mixed into ShareManager."""
+    backend."""
 
     _network_plugin = None
 
@@ -97,15 +80,15 @@ class ServerManagerMixin:
     def network_plugin(self):
         if self._network_plugin is None:
             section = backend_conf.register_backend(
-                CONF, self.backend_name,
+                CONF, self.backend.name,
                 standalone.standalone_network_opts + server_opts)
             self._network_plugin = standalone.StandaloneNetworkPlugin(
                 section)
         return self._network_plugin
 
     def _server_opt(self, name):
-        backend_conf.register_backend(CONF, self.backend_name, server_opts)
-        return CONF[self.backend_name][name]
+        backend_conf.register_backend(CONF, self.backend.name, server_opts)
+        return CONF[self.backend.name][name]
 
     def _network_info(self, context, server_id, network, subnet,
                       allocations):
@@ -122,7 +105,7 @@ class ServerManagerMixin:
             'network_type': first and first.network_type,
             'segmentation_id': first and first.segmentation_id,
             'security_services': _security_services(network),
-            'network_allocations': [allocation_dict(a)
+            'network_allocations': [driver_data.allocation_dict(a)
                                     for a in allocations],
             'admin_network_allocations': [],
         }
@@ -145,7 +128,7 @@ class ServerManagerMixin:
                 message=(share.project_id, share.id, messages.ACTION_CREATE,
                          messages.SHARE_SERVER_SETUP_FAILED))
             return None
-        return server_dict(server)
+        return driver_data.server_dict(server)
 
     def provide_share_server(self, context, share_instance_id,
                              share_network_id, snapshot_id=None):
@@ -169,7 +152,7 @@ class ServerManagerMixin:
         snapshot = None
         if snapshot_id:
             # The driver may keep the new share on its source's server.
-            snapshot = self._load_snapshot(context, snapshot_id)[1]
+            snapshot = driver_data.load_snapshot(context, snapshot_id)[1]
         with _network_lock(share_network_id):
             if instance.share_server_id:
                 # A creation resumed after a restart keeps its server.
@@ -184,7 +167,8 @@ class ServerManagerMixin:
                     context, self.host, [states.ACTIVE], share_network_id)
                 if wanted <= set(s.share_network_subnet_ids)}
             chosen = self.driver.choose_share_server_compatible_with_share(
-                context, [server_dict(s) for s in candidates.values()],
+                context,
+                [driver_data.server_dict(s) for s in candidates.values()],
                 {'id': instance.id, 'share_id': instance.share_id,
                  'share_network_id': share_network_id,
                  'availability_zone': instance.availability_zone},
@@ -242,8 +226,8 @@ class ServerManagerMixin:
         if not instance.share_server_id:
             return None
         try:
-            return server_dict(server_db.get(context,
-                                             instance.share_server_id))
+            return driver_data.server_dict(
+                server_db.get(context, instance.share_server_id))
         except exception.ShareServerNotFound:
             return None
 
@@ -308,7 +292,7 @@ class ServerManagerMixin:
         by_subnet = collections.defaultdict(list)
         for allocation in allocations:
             by_subnet[allocation.share_network_subnet_id].append(
-                allocation_dict(allocation))
+                driver_data.allocation_dict(allocation))
         return {'admin_network_allocations': [],
                 'subnets': [{'share_network_subnet_id': sid,
                              'network_allocations': allocs}
@@ -394,7 +378,8 @@ class ServerManagerMixin:
         instances, rules = self._instances_and_rules(context, server)
         try:
             result = self.driver.update_share_server_network_allocations(
-                context, {'id': network.id}, server_dict(server), current,
+                context, {'id': network.id}, driver_data.server_dict(server),
+                current,
                 self._network_info(context, server.id, network, subnet,
                                    new),
                 instances, rules,
@@ -457,7 +442,7 @@ class ServerManagerMixin:
         instances, rules = self._instances_and_rules(context, server)
         try:
             result = self.driver.update_share_server_security_service(
-                context, server_dict(server),
+                context, driver_data.server_dict(server),
                 self._server_network_info(context, server, network),
                 instances, rules, new, current_security_service=current)
         except Exception as err:
@@ -496,7 +481,7 @@ class ServerManagerMixin:
                               share_network_id),
             lambda server, instances, rules:
                 self.driver.check_update_share_server_security_service(
-                    context, server_dict(server),
+                    context, driver_data.server_dict(server),
                     self._server_network_info(context, server, network),
                     instances, rules, new,
                     current_security_service=current))
@@ -522,12 +507,11 @@ class ServerManagerMixin:
         if result.get('server_details'):
             server_db.set_details(context, server.id,
                                   result['server_details'])
-        from manila_lite.share import manager as share_manager
         for instance_id, locations in (result.get('share_updates')
                                        or {}).items():
             server_db.replace_export_locations(
                 context, instance_id,
-                share_manager.normalize_export_locations(locations))
+                driver_data.normalize_export_locations(locations))
 
     def delete_share_network_subnet(self, context, share_network_id,
                                     share_network_subnet_id):
@@ -556,13 +540,14 @@ class ServerManagerMixin:
             current = self._current_allocations(context, server)
             instances, rules = self._instances_and_rules(context, server)
             removed = {'share_network_subnet_id': subnet_id,
-                       'network_allocations': [allocation_dict(a)
+                       'network_allocations': [driver_data.allocation_dict(a)
                                                for a in gone]}
             try:
                 result = \
                     self.driver.update_share_server_network_allocations(
-                        context, {'id': network_id}, server_dict(server),
-                        current, removed, instances, rules,
+                        context, {'id': network_id},
+                        driver_data.server_dict(server), current, removed,
+                        instances, rules,
                         security_services=[], delete=True)
             except Exception as err:
                 LOG.error('Driver failed to unplug share server %s from '
@@ -595,7 +580,7 @@ class ServerManagerMixin:
                 'share_network_subnet_id': share_network_subnet_id}),
             lambda server, instances, rules:
                 self.driver.check_update_share_server_network_allocations(
-                    context, server_dict(server),
+                    context, driver_data.server_dict(server),
                     self._current_allocations(context, server),
                     subnet and {'id': subnet.id}, [], instances, rules,
                     delete=True))
@@ -612,14 +597,14 @@ class ServerManagerMixin:
             context, share_network_id, key, servers,
             lambda server, instances, rules:
                 self.driver.check_update_share_server_network_allocations(
-                    context, server_dict(server),
+                    context, driver_data.server_dict(server),
                     self._current_allocations(context, server),
                     {'availability_zone': availability_zone}, [],
                     instances, rules))
 
     # -- restart --------------------------------------------------------------
 
-    def _recover_servers(self, context):
+    def recover(self, context):
         """Finish server work a previous run left: deletions, and
         unplugging from subnets force-deleted meanwhile."""
         if not self.driver.driver_handles_share_servers:

@@ -1,68 +1,31 @@
 """The share manager's share group work (share service process).
 
-Its own RPC endpoint, served next to ShareManager on the backend's
-``host@backend`` server: it shares only the backend's driver and host
-name with the rest of the manager. A create asks the driver to make the
+Its own RPC endpoint on the backend's ``host@backend`` server: it needs
+no other part of the manager. A create asks the driver to make the
 group and settles it ``available`` or ``error``; a delete asks the
 driver to remove it, then drops the row (and its quota charge). Status
 changes follow states.SHARE_GROUP.
 """
 
-import threading
-
-import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.db import share_groups as group_db
+from manila_lite.share import driver_data
+from manila_lite.share.manager import backend
 
 LOG = logging.getLogger(__name__)
 # Group fields a driver may set through the dict it returns.
 _DRIVER_FIELDS = ('consistent_snapshot_support',)
 
 
-def share_group_dict(group):
-    """The plain share group description drivers receive."""
-    return {
-        'id': group.id, 'name': group.name,
-        'description': group.description, 'status': group.status,
-        'project_id': group.project_id, 'user_id': group.user_id,
-        'host': group.host, 'availability_zone': group.availability_zone,
-        'share_group_type_id': group.share_group_type_id,
-        'share_network_id': group.share_network_id,
-        'share_server_id': group.share_server_id,
-        'source_share_group_snapshot_id':
-            group.source_share_group_snapshot_id,
-        'share_types': list(group.share_type_ids),
-        'created_at': group.created_at,
-    }
+# Operation name of the guard.
+WORK = 'work on share group'
 
 
-class ShareGroupManager:
-    """RPC endpoint for the share groups of one backend."""
-
-    target = messaging.Target(version='1.0')
-
-    def __init__(self, driver, host):
-        self.driver = driver
-        self.host = host
-        self._busy = set()
-        self._busy_lock = threading.Lock()
-
-    def _one_at_a_time(self, group_id, func, *args):
-        """Run ``func`` unless work on the group is under way here (a
-        request passed on again met the original)."""
-        with self._busy_lock:
-            if group_id in self._busy:
-                LOG.info('Share group %s is being worked on already; '
-                         'ignoring the repeated request', group_id)
-                return
-            self._busy.add(group_id)
-        try:
-            func(*args)
-        finally:
-            self._busy.discard(group_id)
+class ShareGroups(backend.Part):
+    """create_share_group and delete_share_group RPC methods."""
 
     def recover(self, context):
         """Run again the creates and deletes a previous run left."""
@@ -83,8 +46,8 @@ class ShareGroupManager:
     # -- RPC methods --------------------------------------------------------
 
     def create_share_group(self, context, share_group_id):
-        self._one_at_a_time(share_group_id, self._create, context,
-                            share_group_id)
+        self.backend.guard.run(WORK, share_group_id, self._create, context,
+                               share_group_id)
 
     def _create(self, context, share_group_id):
         try:
@@ -99,7 +62,7 @@ class ShareGroupManager:
             return
         try:
             update = self.driver.create_share_group(
-                context, share_group_dict(group)) or {}
+                context, driver_data.share_group_dict(group)) or {}
         except Exception as err:
             LOG.error('Driver failed to create share group %s: %s',
                       share_group_id, err)
@@ -119,8 +82,8 @@ class ShareGroupManager:
                         'worked; its new status stands', share_group_id)
 
     def delete_share_group(self, context, share_group_id):
-        self._one_at_a_time(share_group_id, self._delete, context,
-                            share_group_id)
+        self.backend.guard.run(WORK, share_group_id, self._delete, context,
+                               share_group_id)
 
     def _delete(self, context, share_group_id):
         try:
@@ -132,7 +95,8 @@ class ShareGroupManager:
                      'request', share_group_id, group.status)
             return
         try:
-            self.driver.delete_share_group(context, share_group_dict(group))
+            self.driver.delete_share_group(
+                context, driver_data.share_group_dict(group))
         except Exception as err:
             LOG.error('Driver failed to delete share group %s: %s',
                       share_group_id, err)
