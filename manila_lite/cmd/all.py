@@ -30,9 +30,7 @@ DEFAULT_TYPE = 'default'
 
 
 def set_embedded_defaults():
-    state = os.path.join(os.path.expanduser('~'), '.local', 'share',
-                         'manila-lite')
-    CONF.set_default('state_path', state)
+    CONF.set_default('state_path', common.embedded_state_path())
     CONF.set_default('auth_strategy', 'noauth')
     CONF.set_default('default_share_type', DEFAULT_TYPE)
     rpc.set_transport_default('fake:/')
@@ -71,9 +69,14 @@ def main():
     # Bind before anything starts, so a taken port stops us at once.
     server.prepare()
 
-    services = [scheduler_cmd.build()] + share_cmd.build()
-    for service in services:
-        service.start()
+    try:
+        services = [scheduler_cmd.build()] + share_cmd.build()
+    except exception.ManilaLiteException as err:
+        # A backend's configuration refused by its driver.
+        common.exit_failed('manila-lite-all cannot start', err, [server])
+    # A backend that cannot start ends the process (exit 1, the reason on
+    # stderr): one process, one service, up or not at all.
+    common.start_services(services, 'manila-lite-all', also_stop=[server])
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     LOG.info('manila-lite-all serving on http://%s:%s',

@@ -2,6 +2,7 @@
 
 import ctypes
 import ctypes.util
+import logging as std_logging
 import os
 import signal
 import sys
@@ -10,6 +11,7 @@ import threading
 from oslo_log import log as logging
 
 from manila_lite import conf
+from manila_lite import exception
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -21,6 +23,12 @@ API_ARGS_ENV = 'MANILA_LITE_API_ARGS'
 # The API's name in its log file and gunicorn's process titles, the same
 # under manila-lite-api and any other WSGI server.
 API_PROGRAM = 'manila-lite-api'
+
+
+def embedded_state_path():
+    """manila-lite-all's state_path unless configured."""
+    return os.path.join(os.path.expanduser('~'), '.local', 'share',
+                        'manila-lite')
 
 
 def limit_malloc_arenas(arenas=2):
@@ -66,6 +74,51 @@ def parse_args(argv=None, default_config_files=None, database=True,
     if database:
         from manila_lite.db import api as db_api
         db_api.configure()
+
+
+def exit_failed(what, err, stop=()):
+    """Say in one line on stderr and in the log why ``what`` failed,
+    stop ``stop`` and exit 1 at once."""
+    reason = ' '.join(str(err).split()) or type(err).__name__
+    message = '%s: %s' % (what, reason)
+    if isinstance(err, exception.ManilaLiteException):
+        LOG.error('%s; exiting', message)
+        LOG.debug('Start-up failure', exc_info=err)
+    else:
+        LOG.error('%s; exiting', message, exc_info=err)
+    print(message, file=sys.stderr)
+    for other in stop:
+        try:
+            other.stop()
+        except Exception:
+            LOG.exception('Could not stop %s', other)
+    std_logging.shutdown()
+    sys.stderr.flush()
+    # Threads of libraries (messaging executors, the in-process
+    # transport) may outlive their services: leave now.
+    os._exit(1)
+
+
+def start_services(services, program, also_stop=()):
+    """Start ``services`` in order, or exit.
+
+    When one cannot start (a backend whose servers fail), the process
+    must not linger half up -- a bound API port nobody answers, threads
+    of the services already started keeping it alive: say why in one
+    line on stderr and in the log, stop what was started (and
+    ``also_stop``), and exit 1. The driver has already stopped what its
+    own failed start began.
+    """
+    started = []
+    for service in services:
+        try:
+            service.start()
+        except Exception as err:
+            exit_failed('%s cannot start %s %s' % (
+                program, service.binary, service.host), err,
+                [service] + started[::-1] + list(also_stop))
+        started.append(service)
+    return started
 
 
 def wait_for_signal(services):

@@ -2,6 +2,12 @@
 
     manila-lite-manage [--config-file FILE] db sync [--version REVISION]
     manila-lite-manage [--config-file FILE] db version
+    manila-lite-manage [--config-file FILE] local stop [--backend NAME]
+    manila-lite-manage [--config-file FILE] local cleanup [--backend NAME]
+
+The ``local`` commands run on the host of the local backend's share
+service, as root, after that service is stopped: the daemons its driver
+started outlive it on purpose (clients keep their mounts).
 """
 
 import logging
@@ -16,6 +22,7 @@ from manila_lite import conf
 from manila_lite.cmd import common
 from manila_lite.db import migration
 from manila_lite import exception
+from manila_lite.share.drivers.local import tools as local_tools
 
 CONF = conf.CONF
 LOG = log.getLogger(__name__)
@@ -35,6 +42,29 @@ def db_version():
     print(migration.db_version())
 
 
+def _local_drivers():
+    if CONF.category.all_in_one:
+        CONF.set_default('state_path', common.embedded_state_path())
+    return local_tools.local_backends(CONF, CONF.category.backend)
+
+
+def local_stop():
+    """Stop the servers (ganesha.nfsd, smbd, rpcbind, dbus-daemon) the
+    local driver started."""
+    for name, driver in _local_drivers().items():
+        stopped = local_tools.stop(driver)
+        print('%s: stopped %s' % (name, ', '.join(stopped) or 'nothing'))
+
+
+def local_cleanup():
+    """Stop those servers, unmount the exported shares and the pool, and
+    detach the pool's loop device; the data stays for the next start."""
+    for name, driver in _local_drivers().items():
+        released = local_tools.cleanup(driver)
+        print('%s: stopped and released %s' % (
+            name, ', '.join(released) or 'nothing'))
+
+
 def _add_command_parsers(subparsers):
     db = subparsers.add_parser('db', help='Database schema commands.')
     actions = db.add_subparsers(dest='action', title='db commands')
@@ -46,6 +76,21 @@ def _add_command_parsers(subparsers):
     sync.set_defaults(func=db_sync)
     version = actions.add_parser('version', help=db_version.__doc__)
     version.set_defaults(func=db_version)
+
+    local = subparsers.add_parser(
+        'local', help='The local backend\'s servers and pool (run after '
+                      'stopping its share service).')
+    actions = local.add_subparsers(dest='action', title='local commands')
+    actions.required = True
+    for action, func in (('stop', local_stop), ('cleanup', local_cleanup)):
+        parser = actions.add_parser(action, help=func.__doc__)
+        parser.add_argument('--backend', action='append', metavar='NAME',
+                            help='A backend section (default: every '
+                                 'enabled local backend); repeatable.')
+        parser.add_argument('--all-in-one', action='store_true',
+                            help='Default state_path to manila-lite-all\'s '
+                                 '(~/.local/share/manila-lite).')
+        parser.set_defaults(func=func)
 
 
 category_opt = cfg.SubCommandOpt('category', title='Commands',

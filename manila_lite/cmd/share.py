@@ -1,6 +1,7 @@
 """manila-lite-share: one share manager per enabled backend."""
 
 from manila_lite.cmd import common
+from manila_lite import exception
 from manila_lite.share import manager
 from manila_lite import service
 
@@ -18,7 +19,14 @@ def build():
 def main():
     common.limit_malloc_arenas()
     common.parse_args(program='manila-lite-share')
-    services = build()
-    for svc in services:
-        svc.start()
+    try:
+        services = build()
+    except exception.ManilaLiteException as err:
+        # A backend's configuration refused by its driver.
+        common.exit_failed('manila-lite-share cannot start', err)
+    # Any backend that cannot start ends the process (exit 1, the reason
+    # on stderr), as manila-lite-all does: a service manager restarts it,
+    # and a backend that must not take others down gets a share service
+    # (its own [DEFAULT] host or config) of its own.
+    common.start_services(services, 'manila-lite-share')
     common.wait_for_signal(services)

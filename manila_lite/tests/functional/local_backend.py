@@ -12,6 +12,7 @@ Debian packages are missing -- and fails instead under CI=true.
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -161,6 +162,17 @@ class Client:
                                user)
         out = result.stdout + result.stderr
         return result.returncode == 0 and b'NT_STATUS' not in out
+
+    def smb_disk(self, location, user=None):
+        """(total bytes, free bytes) of the share as smbclient reports
+        it; None when refused."""
+        result = self._smb(location, 'du', user)
+        found = re.search(rb'(\d+) blocks of size (\d+)\. (\d+) blocks '
+                          rb'available', result.stdout)
+        if result.returncode != 0 or not found:
+            return None
+        size = int(found.group(2))
+        return int(found.group(1)) * size, int(found.group(3)) * size
 
     def smb_read(self, location, filename, user=None):
         with tempfile.TemporaryDirectory() as folder:

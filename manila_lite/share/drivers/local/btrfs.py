@@ -10,6 +10,15 @@ by subvolume id: the path form of ``btrfs qgroup limit`` fails on a share
 already over its limit, and a snapshot inherits its source's limit, so
 every new subvolume gets its own limit explicitly.
 
+A deleted subvolume's qgroup is left to the kernel: destroying it right
+after ``subvolume delete`` -- before the cleaner has dropped the
+subvolume, while the qgroup still counts its bytes -- is what left the
+pool's qgroups "inconsistent, rescan recommended" (kernels that allow
+it). Recent kernels remove the qgroup once the subvolume is dropped;
+``clear_stale_qgroups`` removes the ones older kernels keep, and
+``check_quota`` starts a rescan whenever the kernel reports the numbers
+inconsistent (limits are not enforced reliably until it ends).
+
 The pool filesystem comes from a block device, an existing btrfs mount,
 or a loop file created on first use.
 """
@@ -98,6 +107,8 @@ class Pool:
             path = os.path.join(self.mount_point, folder)
             if not os.path.isdir(path):
                 os.makedirs(path)
+        self.clear_stale_qgroups()
+        self.check_quota(wait=True)
 
     def _source(self):
         if self.loop_file:
@@ -155,9 +166,11 @@ class Pool:
                                self.loop_file).stdout.strip()
 
     def teardown(self):
-        """Unmount the pool and detach its loop device (tests, tools)."""
+        """Unmount the pool and detach its loop device (tests, tools);
+        return the loop devices detached."""
         if mounted_at(self.mount_point):
             process.execute('umount', self.mount_point)
+        detached = []
         if self.loop_file and os.path.exists(self.loop_file):
             attached = process.execute('losetup', '-j', self.loop_file,
                                        check=False)
@@ -165,6 +178,8 @@ class Pool:
                 device = line.split(':', 1)[0].strip()
                 if device:
                     process.execute('losetup', '-d', device, check=False)
+                    detached.append(device)
+        return detached
 
     @property
     def block_device(self):
@@ -221,9 +236,9 @@ class Pool:
         process.execute('btrfs', 'property', 'set', '-ts', path, 'ro',
                         'false', check=False)
         process.execute('btrfs', 'subvolume', 'delete', '-c', path)
-        # Newer kernels drop the qgroup themselves; older ones keep it.
-        process.execute('btrfs', 'qgroup', 'destroy', '0/%d' % subvol_id,
-                        self.mount_point, check=False)
+        # Its qgroup still counts the bytes the cleaner has yet to drop:
+        # see clear_stale_qgroups.
+        LOG.debug('Deleted subvolume %s (id %s)', path, subvol_id)
 
     def rename(self, source, target):
         os.rename(source, target)
@@ -240,6 +255,38 @@ class Pool:
         limit = 'none' if size_gb is None else str(int(size_gb) * GiB)
         process.execute('btrfs', 'qgroup', 'limit', limit,
                         '0/%d' % self.subvolume_id(path), self.mount_point)
+
+    def _subvolume_ids(self, *flags):
+        out = process.execute('btrfs', 'subvolume', 'list', *(
+            list(flags) + [self.mount_point])).stdout
+        return {int(line.split()[1]) for line in out.splitlines()
+                if line.startswith('ID ')}
+
+    def clear_stale_qgroups(self):
+        """Destroy the qgroups of subvolumes the cleaner has dropped
+        completely (older kernels keep them); never one of a subvolume
+        still being dropped."""
+        alive = self._subvolume_ids('-a') | self._subvolume_ids('-d') | {5}
+        stale = sorted(set(self.qgroups()) - alive)
+        for subvol_id in stale:
+            process.execute('btrfs', 'qgroup', 'destroy', '0/%d' % subvol_id,
+                            self.mount_point, check=False)
+        return stale
+
+    def check_quota(self, wait=False):
+        """Start a quota rescan when the kernel says the numbers are
+        inconsistent; True if one was needed."""
+        result = process.execute('btrfs', 'qgroup', 'show', '--raw',
+                                 self.mount_point, check=False)
+        if 'inconsistent' not in result.stderr:
+            return False
+        LOG.warning('Quota numbers of the btrfs pool at %s are '
+                    'inconsistent; rescanning', self.mount_point)
+        argv = ['btrfs', 'quota', 'rescan'] + (['-w'] if wait else [])
+        # Fails harmlessly when a rescan is already running.
+        process.execute(*(argv + [self.mount_point]), check=False,
+                        timeout=None if wait else process.DEFAULT_TIMEOUT)
+        return True
 
     def qgroups(self):
         """{subvolume id: (referenced bytes, limit bytes or None)}."""

@@ -43,11 +43,11 @@ driver_opts = options.local_opts
 _DEFAULTS = {opt.dest: opt.default for opt in options.local_opts}
 _TOOLS = {
     None: ('btrfs', 'mount', 'umount', 'losetup', 'blkid', 'mkfs.btrfs',
-           'nsenter'),
+           'nsenter', 'ss'),
     'NFS': ('ganesha.nfsd', 'dbus-daemon', 'dbus-send'),
     'CIFS': ('smbd', 'net', 'smbcontrol'),
 }
-_PACKAGES = 'nfs-ganesha nfs-ganesha-vfs samba btrfs-progs dbus'
+_PACKAGES = 'nfs-ganesha nfs-ganesha-vfs samba btrfs-progs dbus iproute2'
 
 
 def _last_component(path):
@@ -75,6 +75,8 @@ class LocalShareDriver(driver.ShareDriver):
                 reason='local_share_protocols must name NFS and/or CIFS, '
                        'not %s' % ', '.join(self.protocols))
         self.storage_protocol = '_'.join(self.protocols)
+        for name in ('local_export_address', 'local_admin_export_address'):
+            self._check_address(name)
         self.state_dir = os.path.abspath(
             self._opt('local_state_dir') or os.path.join(
                 CONF.state_path, 'local-%s' % (self.backend_name or 'local')))
@@ -105,6 +107,17 @@ class LocalShareDriver(driver.ShareDriver):
     def _opt(self, name):
         return self._conf(name, _DEFAULTS[name])
 
+    def _check_address(self, name):
+        """Stop the backend at start, not at its first export: oslo.config
+        keeps a comment written after a value as part of it."""
+        try:
+            self._opt(name)
+        except ValueError as err:
+            raise exception.InvalidDriverError(
+                reason='%s of backend %s must be an IP address or a host '
+                       'name (put comments on lines of their own): %s' % (
+                           name, self.backend_name, err))
+
     # -- start-up and supervision -------------------------------------------
 
     def _check_tools(self):
@@ -121,7 +134,21 @@ class LocalShareDriver(driver.ShareDriver):
         with self._lock:
             self.pool.setup()
             self._remount_exports()
-            self._supervise()
+            running = {id(d) for d in self._daemons() if d.running()}
+            try:
+                self._supervise()
+            except Exception:
+                # The backend will not run: leave nothing behind that this
+                # start began (a dbus-daemon started for a Ganesha that
+                # could not bind its port), but keep servers that ran
+                # before, whose clients may still use them.
+                for daemon in reversed(self._daemons()):
+                    if id(daemon) not in running:
+                        daemon.stop()
+                raise
+
+    def _daemons(self):
+        return [d for s in self._servers() for d in s.daemons]
 
     def _remount_exports(self):
         """Mount every exported share again (after a reboot) before a
@@ -153,10 +180,39 @@ class LocalShareDriver(driver.ShareDriver):
             server.start()
 
     def stop_daemons(self):
-        """Stop the daemons this driver started (tests and tools)."""
+        """Stop the daemons this driver started (``manila-lite-manage
+        local stop``, tests); none in the system-managed mode."""
+        stopped = []
         for server in self._servers():
             if server.manage_daemons:
+                stopped += [d.name for d in server.daemons if d.running()]
                 server.stop()
+        return stopped
+
+    def release_pool(self):
+        """Unmount the exported subvolumes and the pool, and detach a loop
+        file's device (``manila-lite-manage local cleanup``); the data
+        stays and the next start mounts and exports it again."""
+        released = []
+        with self._lock:
+            names = (sorted(os.listdir(self.exports_dir))
+                     if os.path.isdir(self.exports_dir) else [])
+            for name in names:
+                if btrfs.mounted_at(os.path.join(self.exports_dir, name)):
+                    released.append(self._mount_path(name))
+                    self._unmount_keep_dir(name)
+            if btrfs.mounted_at(self.pool.mount_point):
+                released.append(self.pool.mount_point)
+            released += self.pool.teardown()
+        return released
+
+    def _unmount_keep_dir(self, name):
+        """Unmount an export but keep its directory: it is what tells the
+        next start to mount and export that share again."""
+        target = self._mount_path(name)
+        while btrfs.mounted_at(target):
+            if process.execute('umount', target, check=False).returncode:
+                process.execute('umount', '-l', target)
 
     # -- mounts and exports -------------------------------------------------
 
@@ -558,6 +614,11 @@ class LocalShareDriver(driver.ShareDriver):
                 LOG.error('Could not restart the share servers: %s', err)
             total, free = self.pool.capacity()
             provisioned = self._provisioned_gb()
+            try:
+                self.pool.clear_stale_qgroups()
+                self.pool.check_quota()
+            except exception.ManilaLiteException as err:
+                LOG.warning('Could not tidy the pool\'s qgroups: %s', err)
         pool = {
             'pool_name': self._opt('local_pool_name'),
             'total_capacity_gb': round(total / float(btrfs.GiB), 2),

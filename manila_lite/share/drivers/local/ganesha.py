@@ -131,7 +131,8 @@ class Ganesha:
                              '-N', 'NIV_EVENT'],
             os.path.join(self.dir, 'ganesha.pid'),
             os.path.join(self.dir, 'ganesha.out'), netns=self.netns,
-            env=self.env, ready=self._serving, start_timeout=60)
+            env=self.env, ready=self._serving, start_timeout=60,
+            server_log=os.path.join(self.dir, 'ganesha.log'))
         self.daemons = [self.dbus] + (
             [self.rpcbind] if '3' in self.versions else []) + [self.nfsd]
 
@@ -178,7 +179,26 @@ class Ganesha:
                     # Left by an rpcbind that is gone; its presence is
                     # how we see the new one ready.
                     os.unlink(_RPCBIND_SOCKET)
+            if not daemon.running():
+                self._check_port(daemon)
             daemon.start()
+
+    def _check_port(self, daemon):
+        """A port taken by the system's own server (Debian starts
+        nfs-ganesha and rpcbind at boot) stops us with what to do."""
+        if daemon is self.nfsd:
+            process.check_port_free(
+                self.port, 'local_nfs_port', 'ganesha.nfsd', self.netns,
+                hint='A system NFS server probably holds it: stop it with '
+                     '"systemctl disable --now nfs-ganesha" (or '
+                     'nfs-kernel-server).')
+        elif daemon is self.rpcbind:
+            process.check_port_free(
+                111, 'rpcbind, for NFSv3', 'rpcbind', self.netns,
+                hint='The system\'s rpcbind probably holds it: stop it '
+                     'with "systemctl disable --now rpcbind.socket '
+                     'rpcbind".',
+                change='local_nfs_versions (NFSv3 needs rpcbind)')
 
     def _rpcbind_elsewhere(self):
         """Some other rpcbind already serves this machine's socket."""

@@ -49,13 +49,18 @@ local_opts = [
                help='Network namespace (a name under /run/netns or a '
                     'path) in which the driver\'s own daemons run; unset '
                     'runs them in the share service\'s namespace.'),
-    cfg.StrOpt('local_export_address', default='127.0.0.1',
-               help='Host address clients mount shares from; it forms the '
-                    'preferred export locations (host:/path for NFS, '
-                    '\\\\host\\share for CIFS).'),
-    cfg.StrOpt('local_admin_export_address',
-               help='Address of an extra, admin-only export location '
-                    '(e.g. on a management network); unset adds none.'),
+    cfg.HostAddressOpt('local_export_address', default='127.0.0.1',
+                       help='IP address or host name clients mount shares '
+                            'from; it forms the preferred export locations '
+                            '(host:/path for NFS, \\\\host\\share for '
+                            'CIFS). Checked at start: anything else (say a '
+                            'comment on the same line, which oslo.config '
+                            'keeps as part of the value) stops the '
+                            'backend.'),
+    cfg.HostAddressOpt('local_admin_export_address',
+                       help='IP address or host name of an extra, '
+                            'admin-only export location (e.g. on a '
+                            'management network); unset adds none.'),
     cfg.StrOpt('local_nfs_bind_address', default='0.0.0.0',
                help='Address the driver\'s own Ganesha listens on.'),
     cfg.PortOpt('local_nfs_port', default=2049,

@@ -9,6 +9,7 @@ servers outlive the share service so clients keep their mounts.
 """
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -19,6 +20,13 @@ from manila_lite import exception
 
 LOG = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 120
+# Lines of a server's own log that say why it stopped: Ganesha's levels
+# FATAL, CRIT and MAJ, and any line naming an error.
+_CAUSE = re.compile(r':(FATAL|CRIT|MAJ) :|error|fail|cannot|denied',
+                    re.IGNORECASE)
+# Ganesha's "date : epoch ... : host : nfs-ganesha-PID[thread] " prefix.
+_GANESHA_PREFIX = re.compile(r'^.*?nfs-ganesha-\d+\[[^]]*\] ')
+_SS_USER = re.compile(r'\("([^"]+)",pid=(\d+)')
 
 
 class CommandFailed(exception.ShareBackendException):
@@ -88,6 +96,47 @@ def pid_alive(pid, name=None):
     return name is None or name in cmdline
 
 
+def listeners(port, netns=None):
+    """Who listens on TCP ``port`` in ``netns``: ["name (pid N)", ...];
+    ["?"] for a listener ss cannot name; [] when the port is free."""
+    result = execute('ss', '-Hltnp', 'sport = :%d' % int(port), netns=netns,
+                     check=False)
+    found = []
+    for line in result.stdout.splitlines():
+        if not line.strip():
+            continue
+        users = ['%s (pid %s)' % m for m in _SS_USER.findall(line)]
+        found.extend(users or ['?'])
+    return sorted(set(found))
+
+
+def check_port_free(port, option, server, netns=None, hint='',
+                    change=None):
+    """Refuse to start ``server`` on a port some other program holds, with
+    a message saying what to do (the server itself would only log it).
+    ``option`` says where the port comes from, ``change`` what else to
+    change (default: that option)."""
+    holders = listeners(port, netns)
+    if not holders:
+        return
+    where = ('network namespace %s' % netns if netns
+             else "the host's network namespace")
+    raise exception.ShareBackendException(
+        msg='%s cannot start: port %s (%s) is already taken in %s by %s. '
+            '%sOr set local_daemon_netns to run the driver\'s servers in a '
+            'network namespace of their own, change %s, or set '
+            'local_manage_daemons = false to use the system\'s servers.' % (
+                server, port, option, where, ', '.join(holders),
+                hint + ' ' if hint else '', change or option))
+
+
+def cause_from_log(text, limit=3):
+    """The lines of a server log explaining a failure, prefixes removed."""
+    lines = [_GANESHA_PREFIX.sub('', line.strip())
+             for line in _output_lines(text) if _CAUSE.search(line)]
+    return '; '.join(lines[-limit:])
+
+
 class Daemon:
     """One server process the driver starts and supervises.
 
@@ -97,8 +146,11 @@ class Daemon:
     """
 
     def __init__(self, name, argv, pid_file, log_file, netns=None,
-                 env=None, ready=None, start_timeout=30):
+                 env=None, ready=None, start_timeout=30, server_log=None):
+        """``log_file`` gets the server's output; ``server_log`` is the
+        log the server writes itself (where it says why it failed)."""
         self.name = name
+        self.server_log = server_log
         self.argv = list(argv)
         self.pid_file = pid_file
         self.log_file = log_file
@@ -107,6 +159,7 @@ class Daemon:
         self.ready = ready
         self.start_timeout = start_timeout
         self._process = None
+        self._offsets = {}
 
     @property
     def binary(self):
@@ -134,6 +187,8 @@ class Daemon:
         env = dict(os.environ)
         env.update(self.env)
         os.makedirs(os.path.dirname(self.log_file), exist_ok=True)
+        self._offsets = {path: _size(path)
+                         for path in (self.log_file, self.server_log) if path}
         with open(self.log_file, 'ab') as log:
             log.write(('==== %s: %s\n' % (time.strftime('%F %T'),
                                           ' '.join(argv))).encode())
@@ -160,27 +215,31 @@ class Daemon:
         while True:
             if self._process.poll() is not None:
                 raise exception.ShareBackendException(
-                    msg='%s exited with code %s at start; see %s: %s' % (
-                        self.name, self._process.returncode, self.log_file,
-                        self._log_tail()))
+                    msg='%s exited with code %s at start: %s' % (
+                        self.name, self._process.returncode, self.cause()))
             if self.ready is None or self.ready():
                 return
             if time.monotonic() > deadline:
                 self.stop()
                 raise exception.ShareBackendException(
-                    msg='%s did not become ready in %ss; see %s: %s' % (
-                        self.name, self.start_timeout, self.log_file,
-                        self._log_tail()))
+                    msg='%s did not become ready in %ss: %s' % (
+                        self.name, self.start_timeout, self.cause()))
             time.sleep(0.1)
 
-    def _log_tail(self, size=1500):
-        try:
-            with open(self.log_file, 'rb') as f:
-                f.seek(0, os.SEEK_END)
-                f.seek(max(0, f.tell() - size))
-                return f.read().decode(errors='replace')
-        except OSError:
-            return ''
+    def cause(self):
+        """Why the last start failed, quoted from what the server wrote
+        since (its own log first), and where to read more."""
+        for path in (self.server_log, self.log_file):
+            if not path:
+                continue
+            text = _read_from(path, self._offsets.get(path, 0))
+            cause = cause_from_log(text)
+            if cause:
+                return '%s (from %s)' % (cause, path)
+        tail = _output_lines(_read_from(self.log_file, self._offsets.get(
+            self.log_file, 0)))[-3:]
+        return '%s (see %s)' % ('; '.join(tail) or 'no output',
+                                self.server_log or self.log_file)
 
     def stop(self, timeout=20):
         """SIGTERM, then SIGKILL after ``timeout`` seconds."""
@@ -207,3 +266,28 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 pass
         self._process = None
+
+
+def _output_lines(text):
+    """A log's lines, without the command lines Daemon.start writes."""
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.startswith('==== ')]
+
+
+def _size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _read_from(path, offset, limit=20000):
+    """What ``path`` got since ``offset`` (its last ``limit`` bytes)."""
+    try:
+        with open(path, 'rb') as f:
+            f.seek(0, os.SEEK_END)
+            end = f.tell()
+            f.seek(max(offset if offset <= end else 0, end - limit))
+            return f.read().decode(errors='replace')
+    except OSError:
+        return ''

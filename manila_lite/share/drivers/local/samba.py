@@ -8,7 +8,9 @@ share has any, and a user rule, when it has any. After a change,
 they reconnect under the new rules while other shares' clients stay.
 
 With ``manage_daemons`` the helper writes its own smb.conf (every
-directory under the state directory, registry shares on) and runs smbd in
+directory under the state directory, registry shares on, a ``dfree
+command`` reporting each share's size and free space from its qgroup
+rather than the pool's) and runs smbd in
 the configured network namespace; otherwise it drives the system's smbd
 through its smb.conf, which must say ``registry shares = yes``.
 """
@@ -16,6 +18,7 @@ through its smb.conf, which must say ``registry shares = yes``.
 import ipaddress
 import os
 import re
+import shutil
 import tempfile
 
 from oslo_log import log as logging
@@ -26,6 +29,20 @@ from manila_lite.share.drivers.local import process
 LOG = logging.getLogger(__name__)
 _USER = re.compile(r'^[A-Za-z0-9_.$@-]+(\\[A-Za-z0-9_.$@-]+)?$')
 _DIRS = ('lock', 'state', 'cache', 'private', 'pid', 'ncalrpc', 'log')
+# Samba's "dfree command": the share's size is its qgroup limit, so
+# clients see that and what is left of it rather than the whole pool.
+# Sizes in 1024-byte blocks; the filesystem's when there is no limit.
+DFREE = """#!/bin/sh
+# Written by manila-lite's local driver: smbd's dfree command.
+cd "${1:-.}" 2>/dev/null
+%(btrfs)s qgroup show -rf --raw . 2>/dev/null | awk '
+    $1 ~ /^0\\// && $4 ~ /^[0-9]+$/ {
+        total = int($4 / 1024); free = total - int($2 / 1024)
+        if (free < 0) free = 0
+        print total, free; found = 1; exit
+    }
+    END { if (!found) exit 1 }' || df -Pk . | awk 'NR == 2 { print $2, $4 }'
+"""
 
 
 def check_cifs_rules(rules):
@@ -122,7 +139,8 @@ class Samba:
                          '-s', self.config],
                 os.path.join(self.dir, 'smbd.pid'),
                 os.path.join(self.dir, 'log', 'smbd.out'), netns=netns,
-                ready=self._serving)
+                ready=self._serving,
+                server_log=os.path.join(self.dir, 'log', 'smbd.log'))
             self.daemons = [self.smbd]
 
     def _write_conf(self):
@@ -130,6 +148,11 @@ class Samba:
         for path in paths.values():
             os.makedirs(path, exist_ok=True)
         os.chmod(paths['private'], 0o700)
+        dfree = os.path.join(self.dir, 'dfree')
+        with open(dfree + '.tmp', 'w') as f:
+            f.write(DFREE % {'btrfs': shutil.which('btrfs') or 'btrfs'})
+        os.chmod(dfree + '.tmp', 0o755)
+        os.rename(dfree + '.tmp', dfree)
         interfaces = ('' if self.bind_address in ('0.0.0.0', '::', '')
                       else '    interfaces = %s\n    bind interfaces only '
                            '= yes\n' % self.bind_address)
@@ -159,8 +182,9 @@ class Samba:
     printcap name = /dev/null
     disable spoolss = yes
     registry shares = yes
+    dfree command = %(dfree)s
 """ % dict(paths, netbios=self.netbios_name, interfaces=interfaces,
-           port=self.port)
+           port=self.port, dfree=dfree)
         fd, tmp = tempfile.mkstemp(dir=self.dir, prefix='.tmp-')
         with os.fdopen(fd, 'w') as f:
             f.write(text)
@@ -171,6 +195,11 @@ class Samba:
             self._check_system_config()
             return
         self._write_conf()
+        if not self.smbd.running():
+            process.check_port_free(
+                self.port, 'local_cifs_port', 'smbd', self.netns,
+                hint='The system\'s Samba probably holds it: stop it with '
+                     '"systemctl disable --now smbd".')
         self.smbd.start()
 
     def stop(self):
