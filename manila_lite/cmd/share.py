@@ -1,9 +1,9 @@
 """manila-lite-share: one share manager per enabled backend."""
 
-from manila_lite.cmd import common
 from manila_lite import exception
-from manila_lite.share import manager
 from manila_lite import service
+from manila_lite.cmd import common
+from manila_lite.share import manager
 
 
 def build():

@@ -349,9 +349,3 @@ class DriverFilter(BaseFilter):
                          'err': err})
             return False
         return bool(result)
-
-
-# The scheduler hint filters (2.65, 2.67) live in their own module; named
-# here too so a source tree without entry points finds them.
-from manila_lite.scheduler.hint_filters import (  # noqa: E402,F401
-    AffinityFilter, AntiAffinityFilter, OnlyHostFilter)

@@ -18,6 +18,7 @@ from stevedore import named
 from manila_lite import conf
 from manila_lite import exception
 from manila_lite.scheduler import filters as filters_module
+from manila_lite.scheduler import hint_filters
 from manila_lite.scheduler import weighers as weighers_module
 
 CONF = conf.CONF
@@ -39,8 +40,9 @@ _STATS_FIELDS = (
 )
 
 
-def load_plugins(namespace, names, module, base):
-    """Classes named ``names``, in order, from entry points or ``module``.
+def load_plugins(namespace, names, modules, base):
+    """Classes named ``names``, in order, from entry points or the first
+    of ``modules`` that has them.
 
     Entry points let operators add their own filters and weighers; the
     module lookup keeps the built-in ones working from a source tree
@@ -56,7 +58,9 @@ def load_plugins(namespace, names, module, base):
         LOG.exception('Cannot load entry points of %s.', namespace)
     classes = []
     for name in names:
-        plugin = found.get(name) or getattr(module, name, None)
+        plugin = found.get(name) or next(
+            (getattr(module, name) for module in modules
+             if hasattr(module, name)), None)
         if not (isinstance(plugin, type) and issubclass(plugin, base)):
             raise exception.InvalidParameterValue(
                 err="Unknown plugin '%s' in %s." % (name, namespace))
@@ -209,10 +213,10 @@ class HostManager:
         weigher_names = (CONF.scheduler_default_weighers
                          if weigher_names is None else weigher_names)
         self.filters = [cls() for cls in load_plugins(
-            FILTER_NAMESPACE, filter_names, filters_module,
+            FILTER_NAMESPACE, filter_names, (filters_module, hint_filters),
             filters_module.BaseFilter)]
         self.weighers = [cls() for cls in load_plugins(
-            WEIGHER_NAMESPACE, weigher_names, weighers_module,
+            WEIGHER_NAMESPACE, weigher_names, (weighers_module,),
             weighers_module.BaseWeigher)]
         self._pools = {}            # host -> {pool_name: PoolState}
         self._service_states = None

@@ -18,10 +18,11 @@ from manila_lite.db import share_manage as manage_db
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
 from manila_lite.scheduler import host_manager
-from manila_lite.share import api as share_api
-from manila_lite.share import recycle_bin
 from manila_lite.share import rpcapi as share_rpcapi
-from manila_lite.share import transfer_api
+from manila_lite.share.api import recycle_bin
+from manila_lite.share.api import shares as share_api
+from manila_lite.share.api import specs as specs_api
+from manila_lite.share.api import transfers as transfer_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class SchedulerManager:
             log('Rescheduling share instance %s, left unplaced since %s',
                 instance.id, instance.created_at)
             try:
-                spec = share_api.placement_spec(context, instance)
+                spec = specs_api.placement_spec(context, instance)
                 self.create_share_instance(context, instance.id, spec)
             except Exception:   # the others still get their turn
                 LOG.exception('Rescheduling share instance %s failed',

@@ -11,7 +11,7 @@
 
 Rules are as visible as their share (a public share's rules are read by
 every project, changed only by its own); the rest of the work is in
-share/access_api.py.
+share/api/access.py.
 
 Locked rules (2.82+): ``allow_access`` takes ``lock_deletion``,
 ``lock_visibility`` and ``lock_reason`` and places resource locks on the
@@ -32,18 +32,9 @@ from manila_lite.api.schemas import access_rules as schema
 from manila_lite.api.views import access_rules as views
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import access_api
+from manila_lite.share.api import access as access_api
 
-_API = None
 V2_82 = Version('2.82')
-
-
-def api():
-    """The access API, built on first use (it opens RPC clients)."""
-    global _API
-    if _API is None:
-        _API = access_api.AccessAPI()
-    return _API
 
 
 def _authorize(req, share, action, modifying):
@@ -105,9 +96,9 @@ def allow_access(req, share, args):
                                ipv6=version >= Version('2.38'))
     metadata = (_metadata(data.get('metadata'))
                 if version >= Version('2.45') else None)
-    rule = api().allow(common.context(req), share, data['access_type'],
-                       data['access_to'], data.get('access_level'),
-                       metadata, locks)
+    rule = access_api.get().allow(
+        common.context(req), share, data['access_type'], data['access_to'],
+        data.get('access_level'), metadata, locks)
     return common.json_response(views.detail(req, rule))
 
 
@@ -128,7 +119,7 @@ def deny_access(req, share, args):
     unrestrict = data.get('unrestrict') is not None and \
         common.bool_param(data['unrestrict'], 'unrestrict')
     lifted = lock_handlers.lifted_by_deny(req, share, rule, unrestrict)
-    api().deny(ctx, share, rule, drop_locks=lifted)
+    access_api.get().deny(ctx, share, rule, drop_locks=lifted)
     return common.accepted()
 
 
@@ -214,7 +205,8 @@ def update(req, access_id):
     rule, share = _rule(req, access_id, 'share_access_rule:update',
                         modifying=True)
     level = common.body(req, schema.update)['update_access']['access_level']
-    rule = api().update_level(common.context(req), share, rule, level)
+    rule = access_api.get().update_level(common.context(req), share, rule,
+                                         level)
     return views.detail(req, rule,
                         masked=lock_handlers.rule_is_masked(req, rule.id))
 

@@ -4,7 +4,7 @@ Administrators create, change and delete them; every reader lists and
 shows them (with their specs), while the specs sub-resource is for
 administrators only, as in Manila. A share type names a QoS type with its
 extra spec ``default_qos_type``; creating a share of a type naming none
-that exists is refused (share/create_options.py).
+that exists is refused (share/api/create_options.py).
 """
 
 import webob

@@ -12,7 +12,7 @@
 
 Changing and lifting a lock take both the policy (the lock's creator, an
 administrator or a service by default) and the lock's context (an
-administrator's lock yields only to administrators): share/lock_api.py.
+administrator's lock yields only to administrators): share/api/locks.py.
 The helpers at the end are what allow_access and deny_access
 (handlers/access_rules.py) use for locked access rules.
 """
@@ -30,7 +30,7 @@ from manila_lite.api.views import resource_locks as views
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import resource_locks as lock_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import lock_api
+from manila_lite.share.api import locks as lock_api
 
 MIN_VERSION = '2.81'
 

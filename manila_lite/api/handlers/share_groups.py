@@ -13,7 +13,7 @@ from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_groups as schema
 from manila_lite.api.views import share_groups as views
 from manila_lite.db import share_groups as group_db
-from manila_lite.share import group_api
+from manila_lite.share.api import groups as group_api
 
 SINCE = '2.31'
 GRADUATED = '2.55'

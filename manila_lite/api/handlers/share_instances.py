@@ -9,13 +9,13 @@ as the last instance of a share does in Manila.
 
 from manila_lite import exception
 from manila_lite.api import common
-from manila_lite.api.handlers import shares as share_handlers
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import shares as schema
 from manila_lite.api.views import export_locations as location_views
 from manila_lite.api.views import share_instances as views
 from manila_lite.db import share_instances as instance_db
 from manila_lite.db import shares as share_db
+from manila_lite.share.api import shares as share_api
 
 MIN_VERSION = '2.3'
 EXPORT_LOCATIONS_VERSION = '2.9'
@@ -63,13 +63,13 @@ def _share_of(req, instance_id):
 @common.checked_before_lookup('share_instance:reset_status')
 def _reset_status(req, instance_id, args):
     status = common.validate(args, schema.reset_status)['status']
-    share_handlers.api().reset_status(
+    share_api.get().reset_status(
         common.context(req), _share_of(req, instance_id), status)
 
 
 @common.checked_before_lookup('share_instance:force_delete')
 def _force_delete(req, instance_id, _args):
-    share_handlers.api().force_delete(
+    share_api.get().force_delete(
         common.context(req), _share_of(req, instance_id))
 
 

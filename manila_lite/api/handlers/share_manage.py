@@ -14,18 +14,9 @@ from manila_lite.api.schemas import share_manage as schema
 from manila_lite.api.views import shares as views
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import api as share_api
+from manila_lite.share.api import shares as share_api
 
-_API = None
 _REQUIRED = ('export_path', 'service_host', 'protocol')
-
-
-def api():
-    """The share API, built on first use (it opens RPC clients)."""
-    global _API
-    if _API is None:
-        _API = share_api.API()
-    return _API
 
 
 def _share_body(req):
@@ -67,7 +58,7 @@ def _manage(req):
             reason='Share Server ID parameter is not expected when managing '
                    'a share using a share type with '
                    'driver_handles_share_servers extra-spec set to False.')
-    share = api().manage(
+    share = share_api.get().manage(
         ctx, data['service_host'], data['protocol'], data['export_path'],
         share_type=data.get('share_type'),
         name=data.get('name', data.get('display_name')),
@@ -94,7 +85,7 @@ def manage_legacy(req):
 def unmanage(req, share, _args):
     """The share action (2.7+)."""
     common.authorize(req, 'share:unmanage', {'project_id': share.project_id})
-    api().unmanage(common.context(req), share)
+    share_api.get().unmanage(common.context(req), share)
 
 
 def unmanage_legacy(req, share_id):

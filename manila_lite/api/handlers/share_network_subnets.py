@@ -16,7 +16,7 @@ from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_networks as schema
 from manila_lite.api.views import share_networks as views
 from manila_lite.db import share_networks as network_db
-from manila_lite.share import network_api
+from manila_lite.share.api import networks as network_api
 
 V2_70 = Version('2.70')
 

@@ -16,8 +16,8 @@ from manila_lite.api.schemas import share_networks as schema
 from manila_lite.api.views import share_networks as views
 from manila_lite.db import security_services as security_db
 from manila_lite.db import share_networks as network_db
-from manila_lite.share import network_api
-from manila_lite.share import security_service_update as security_update
+from manila_lite.share.api import networks as network_api
+from manila_lite.share.api import security_service_update as security_update
 
 V2_26 = Version('2.26')
 V2_36 = Version('2.36')

@@ -6,18 +6,9 @@ from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import shares as schema
-from manila_lite.share import api as share_api
+from manila_lite.share.api import shares as share_api
 
-_API = None
 V2_64 = Version('2.64')
-
-
-def api():
-    """The share API, built on first use (it opens RPC clients)."""
-    global _API
-    if _API is None:
-        _API = share_api.API()
-    return _API
 
 
 def _new_size(args, body_schema):
@@ -40,13 +31,13 @@ def extend(req, share, args):
                                             'force')
     if force:
         common.authorize(req, 'share:force_extend', target)
-    api().extend(common.context(req), share, new_size, force=force,
-                 beyond_max_size=common.allowed(
-                     req, 'share:extend_share_beyond_max_share_size',
-                     target))
+    share_api.get().extend(
+        common.context(req), share, new_size, force=force,
+        beyond_max_size=common.allowed(
+            req, 'share:extend_share_beyond_max_share_size', target))
 
 
 def shrink(req, share, args):
     common.authorize(req, 'share:shrink', {'project_id': share.project_id})
     new_size, _data = _new_size(args, schema.resize)
-    api().shrink(common.context(req), share, new_size)
+    share_api.get().shrink(common.context(req), share, new_size)

@@ -10,7 +10,7 @@ from manila_lite.api import common
 from manila_lite.api.views import share_servers as views
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
-from manila_lite.share import network_api
+from manila_lite.share.api import networks as network_api
 
 _FILTERS = ('host', 'status', 'share_network_id', 'project_id',
             'share_network_subnet_id')

@@ -15,7 +15,7 @@ from manila_lite.api.schemas import share_transfers as schema
 from manila_lite.api.views import share_transfers as views
 from manila_lite.db import share_transfers as transfer_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import transfer_api
+from manila_lite.share.api import transfers as transfer_api
 
 MIN_VERSION = '2.77'
 # Query parameter -> filter key of db.share_transfers.

@@ -4,21 +4,20 @@ from manila_lite import conf
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.api import common
-from manila_lite.api.microversion import Version
 from manila_lite.api.handlers import access_rules
 from manila_lite.api.handlers import metadata_common
 from manila_lite.api.handlers import share_manage
 from manila_lite.api.handlers import share_resize
 from manila_lite.api.handlers import snapshots as snapshot_handlers
+from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import shares as schema
 from manila_lite.api.views import shares as views
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import api as share_api
-from manila_lite.share import create_options
-from manila_lite.share import recycle_bin
+from manila_lite.share.api import create_options
+from manila_lite.share.api import recycle_bin
+from manila_lite.share.api import shares as share_api
 
-_API = None
 CONF = conf.CONF
 # From 2.48 the zones a share type lists bind where its new shares go.
 V2_31 = Version('2.31')
@@ -57,14 +56,6 @@ _SORT_ALIASES = {'name': 'display_name', 'share_type': 'share_type_id',
                  'share_network': 'share_network_id',
                  'snapshot': 'snapshot_id',
                  'availability_zone_id': 'availability_zone'}
-
-
-def api():
-    """The share API, built on first use (it opens RPC clients)."""
-    global _API
-    if _API is None:
-        _API = share_api.API()
-    return _API
 
 
 def _get(req, share_id):
@@ -205,7 +196,7 @@ def create(req):
     hints = create_options.scheduler_hints(
         ctx, data.get('scheduler_hints') if version >= V2_65 else None,
         only_host_allowed=version >= V2_67)
-    share = api().create(
+    share = share_api.get().create(
         ctx, data['share_proto'], size,
         name=data.get('name', data.get('display_name')),
         description=data.get('description',
@@ -240,7 +231,7 @@ def update(req, share_id):
                          {'project_id': share.project_id})
         values['is_public'] = common.bool_param(data['is_public'],
                                                 'is_public')
-    api().update(ctx, share, values)
+    share_api.get().update(ctx, share, values)
     share, type_names = share_db.get_with_type_name(
         ctx, share_id,
         with_export_locations=common.version(req) < views.EXPORTS_MOVED)
@@ -251,7 +242,7 @@ def delete(req, share_id):
     ctx = common.context(req)
     share = share_db.get(ctx, share_id, with_export_locations=False)
     common.authorize(req, 'share:delete', {'project_id': share.project_id})
-    api().delete(ctx, share)
+    share_api.get().delete(ctx, share)
     return common.accepted()
 
 
@@ -259,7 +250,7 @@ def delete(req, share_id):
 def _force_delete(req, share, _args):
     common.authorize(req, 'share:force_delete',
                      {'project_id': share.project_id})
-    api().force_delete(common.context(req), share)
+    share_api.get().force_delete(common.context(req), share)
 
 
 def _reset_status_legacy(req, share, args):
@@ -268,7 +259,7 @@ def _reset_status_legacy(req, share, args):
     common.authorize(req, 'share:reset_status',
                      {'project_id': share.project_id})
     status = common.validate(args, schema.reset_status)['status']
-    api().reset_status(common.context(req), share, status)
+    share_api.get().reset_status(common.context(req), share, status)
 
 
 @common.checked_before_lookup('share:reset_status')
@@ -302,7 +293,8 @@ def _reset_task_state(req, share, args):
             reason='Invalid task state %s; valid task states are: %s.'
                    % (task_state, ', '.join(
                        str(s) for s in states.SHARE_TASK_STATES)))
-    api().update(common.context(req), share, {'task_state': task_state})
+    share_api.get().update(common.context(req), share,
+                           {'task_state': task_state})
 
 
 def _check_admin_only_metadata(req, metadata):

@@ -8,8 +8,8 @@ As in Manila, each checks its rule before the snapshot is read (another
 project's snapshot is then 404), and answers 400 when the snapshot's share
 lacks ``mount_snapshot_support``, when the snapshot is not ``available``,
 and for a duplicate grantee. Targets are validated as a share rule's
-(share/access_api.py; IPv6 from 2.38). The rest is in
-share/snapshot_api.py, db/snapshot_access.py and
+(share/api/access.py; IPv6 from 2.38). The rest is in
+share/api/snapshots.py, db/snapshot_access.py and
 share/manager/snapshot_access.py.
 """
 
@@ -18,20 +18,11 @@ from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import access_rules as schema
 from manila_lite.api.views import snapshots as views
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import access_api
-from manila_lite.share import snapshot_api
+from manila_lite.share.api import access as access_api
+from manila_lite.share.api import snapshots as snapshot_api
 
 MIN_VERSION = '2.32'
 V2_38 = Version('2.38')
-_API = None
-
-
-def api():
-    """The snapshot API, built on first use (it opens RPC clients)."""
-    global _API
-    if _API is None:
-        _API = snapshot_api.API()
-    return _API
 
 
 def _snapshot(req, snapshot_id, rule):
@@ -46,8 +37,8 @@ def allow_access(req, snapshot_id, args):
     access_api.validate_access(data['access_type'], data['access_to'],
                                ipv6=common.version(req) >= V2_38)
     snapshot = _snapshot(req, snapshot_id, 'share_snapshot:allow_access')
-    rule = api().allow_access(common.context(req), snapshot,
-                              data['access_type'], data['access_to'])
+    rule = snapshot_api.get().allow_access(
+        common.context(req), snapshot, data['access_type'], data['access_to'])
     return common.json_response({'snapshot_access': views.access(rule)},
                                 status=202)
 
@@ -56,7 +47,8 @@ def allow_access(req, snapshot_id, args):
 def deny_access(req, snapshot_id, args):
     data = common.validate(args, schema.deny)
     snapshot = _snapshot(req, snapshot_id, 'share_snapshot:deny_access')
-    api().deny_access(common.context(req), snapshot, data['access_id'])
+    snapshot_api.get().deny_access(common.context(req), snapshot,
+                                   data['access_id'])
 
 
 # action name -> (handler, first version); handlers/snapshots.py merges
@@ -71,5 +63,5 @@ def access_list(req, snapshot_id):
     common.require_version(req, MIN_VERSION)
     common.authorize(req, 'share_snapshot:access_list')
     snapshot = _snapshot(req, snapshot_id, 'share_snapshot:access_list')
-    return views.access_list(api().access_list(common.context(req),
-                                               snapshot))
+    return views.access_list(
+        snapshot_api.get().access_list(common.context(req), snapshot))

@@ -5,10 +5,10 @@ else goes through the snapshot.
 """
 
 from manila_lite.api import common
-from manila_lite.api.handlers import snapshots as snapshot_handlers
 from manila_lite.api.schemas import snapshots as schema
 from manila_lite.api.views import snapshots as views
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.share.api import snapshots as snapshot_api
 
 MIN_VERSION = '2.19'
 
@@ -43,7 +43,7 @@ def show(req, instance_id):
 def _reset_status(req, instance_id, args):
     status = common.validate(args, schema.reset_status)['status']
     ctx = common.context(req)
-    snapshot_handlers.api().reset_instance_status(
+    snapshot_api.get().reset_instance_status(
         ctx, snapshot_db.instance_get(ctx, instance_id), status)
 
 

@@ -9,13 +9,12 @@ from manila_lite.api.handlers import snapshot_access
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import snapshots as schema
 from manila_lite.api.views import snapshots as views
-from manila_lite.db import shares as share_db
 from manila_lite.db import resource_metadata
+from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import recycle_bin
-from manila_lite.share import snapshot_api
+from manila_lite.share.api import recycle_bin
+from manila_lite.share.api import snapshots as snapshot_api
 
-_API = None
 
 # Query parameter -> filter key understood by db.snapshots, for everyone.
 _FILTERS = {'name': 'display_name', 'display_name': 'display_name',
@@ -35,14 +34,6 @@ _DEFERRED_RULE = \
     'share_snapshot:list_snapshots_in_deferred_deletion_states'
 V2_73 = Version('2.73')
 V2_79 = Version('2.79')
-
-
-def api():
-    """The snapshot API, built on first use (it opens RPC clients)."""
-    global _API
-    if _API is None:
-        _API = snapshot_api.API()
-    return _API
 
 
 def _entity(req, key, schema_):
@@ -136,7 +127,7 @@ def create(req):
     metadata = None
     if common.version(req) >= V2_73 and data.get('metadata'):
         metadata = common.validate(data['metadata'], _METADATA)
-    snapshot = api().create(
+    snapshot = snapshot_api.get().create(
         ctx, share, data.get('name', data.get('display_name')),
         data.get('description', data.get('display_description')))
     if metadata:
@@ -153,14 +144,14 @@ def update(req, snapshot_id):
     data = _entity(req, 'snapshot', schema.update)
     snapshot = _get(req, snapshot_id, 'share:snapshot_update')
     values = common.display_fields(data)
-    api().update(ctx, snapshot, values)
+    snapshot_api.get().update(ctx, snapshot, values)
     return {'snapshot': views.detail(req,
                                      snapshot_db.get(ctx, snapshot_id))}
 
 
 def delete(req, snapshot_id):
     snapshot = _get(req, snapshot_id, 'share:delete_snapshot')
-    api().delete(common.context(req), snapshot)
+    snapshot_api.get().delete(common.context(req), snapshot)
     return common.accepted()
 
 
@@ -176,7 +167,7 @@ def manage(req):
     recycle_bin.check_not_soft_deleted(
         share_db.get(common.context(req), data['share_id']),
         'have snapshots managed')
-    snapshot = api().manage(
+    snapshot = snapshot_api.get().manage(
         common.context(req), data['share_id'], data['provider_location'],
         name=data.get('name', data.get('display_name')),
         description=data.get('description', data.get('display_description')),
@@ -188,20 +179,20 @@ def manage(req):
 @common.checked_before_lookup('share_snapshot:force_delete')
 def _force_delete(req, snapshot_id, _args):
     snapshot = _get(req, snapshot_id, 'share_snapshot:force_delete')
-    api().force_delete(common.context(req), snapshot)
+    snapshot_api.get().force_delete(common.context(req), snapshot)
 
 
 @common.checked_before_lookup('share_snapshot:reset_status')
 def _reset_status(req, snapshot_id, args):
     snapshot = _get(req, snapshot_id, 'share_snapshot:reset_status')
     status = common.validate(args, schema.reset_status)['status']
-    api().reset_status(common.context(req), snapshot, status)
+    snapshot_api.get().reset_status(common.context(req), snapshot, status)
 
 
 @common.checked_before_lookup('share_snapshot:unmanage_snapshot')
 def _unmanage(req, snapshot_id, _args):
     snapshot = _get(req, snapshot_id, 'share_snapshot:unmanage_snapshot')
-    api().unmanage(common.context(req), snapshot)
+    snapshot_api.get().unmanage(common.context(req), snapshot)
 
 
 # action name -> (handler, first version, last version or None).
@@ -228,4 +219,4 @@ def revert_share(req, share, args):
     common.authorize(req, 'share:revert_to_snapshot',
                      {'project_id': share.project_id})
     data = common.validate(args, schema.revert)
-    api().revert(common.context(req), share, data['snapshot_id'])
+    snapshot_api.get().revert(common.context(req), share, data['snapshot_id'])

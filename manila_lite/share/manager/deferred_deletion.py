@@ -2,7 +2,7 @@
 
 With ``deferred_deletion`` on, a delete request moves a share or snapshot
 to ``deleting_in_driver`` and gives its quota back at once (see
-share/deferred_api.py). Every ``periodic_deferred_delete_interval``
+share/api/deferred.py). Every ``periodic_deferred_delete_interval``
 seconds the share manager of each backend sweeps the instances of its own
 host@backend: snapshots first, then shares, in batches of
 ``share_batch_size``. A driver failure moves the instance to

@@ -18,7 +18,7 @@ from manila_lite.db import share_transfers as transfer_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import transfer_api
+from manila_lite.share.api import transfers as transfer_api
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT

@@ -1,6 +1,6 @@
 """Deferred deletion: the API side gives quota back, the sweep deletes.
 
-The API half is called as share/api.py calls it; the sweep is the share
+The API half is called as share/api/shares.py calls it; the sweep is the share
 manager's periodic task, called directly on the fake driver.
 """
 
@@ -20,7 +20,7 @@ from manila_lite.db import models
 from manila_lite.db import quotas
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import deferred_api
+from manila_lite.share.api import deferred as deferred_api
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 CONF = conf.CONF

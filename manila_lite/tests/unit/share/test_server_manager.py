@@ -19,8 +19,8 @@ from manila_lite.db import snapshots as snapshot_db
 from manila_lite.network import standalone
 from manila_lite.share import manager as share_manager
 from manila_lite.share.manager import servers as server_part
-from manila_lite.tests.unit.share.conftest import PROJECT
 from manila_lite.tests.unit.share.conftest import _NoScheduler
+from manila_lite.tests.unit.share.conftest import PROJECT
 
 CONF = conf.CONF
 BACKEND = 'unitdhss'

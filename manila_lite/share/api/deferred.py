@@ -1,6 +1,6 @@
 """Deferred deletion as the API sees it.
 
-share/api.py and share/snapshot_api.py hand a delete here when the
+share/api/shares.py and share/api/snapshots.py hand a delete here when the
 ``deferred_deletion`` option is on, or when the share or snapshot is
 already in a deferred deletion status (force delete, reset status). The
 quota goes back in the transaction that moves the row to

@@ -22,8 +22,8 @@ from manila_lite.db import access_rules as access_db
 from manila_lite.db import share_transfers as transfer_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
-from manila_lite.share import access_api
-from manila_lite.share import recycle_bin
+from manila_lite.share.api import access as access_api
+from manila_lite.share.api import recycle_bin
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

@@ -5,6 +5,8 @@ and the quota charge in one transaction and casts to the scheduler; a
 delete moves the instance to ``deleting`` and casts to its share service.
 """
 
+import functools
+
 from oslo_log import log as logging
 
 from manila_lite import conf
@@ -13,80 +15,22 @@ from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
-from manila_lite.db import snapshots as snapshot_db
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
-from manila_lite.share import create_options
-from manila_lite.share import deferred_api
 from manila_lite.share import extra_specs
-from manila_lite.share import lock_api
-from manila_lite.share import manage_api
-from manila_lite.share import network_api
-from manila_lite.share import resize_api
 from manila_lite.share import rpcapi as share_rpcapi
-from manila_lite.share import snapshot_api
+from manila_lite.share.api import create_options
+from manila_lite.share.api import deferred as deferred_api
+from manila_lite.share.api import locks as lock_api
+from manila_lite.share.api import manage as manage_api
+from manila_lite.share.api import networks as network_api
+from manila_lite.share.api import resize as resize_api
+from manila_lite.share.api import snapshots as snapshot_api
+from manila_lite.share.api import specs as specs_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 DELETABLE = (states.AVAILABLE, states.ERROR)
-
-
-def resolve_share_type(context, name_or_id):
-    """The named type, or the configured default; 404 when none fits."""
-    if name_or_id:
-        return type_db.get_by_name_or_id(context, name_or_id)
-    if not CONF.default_share_type:
-        raise exception.DefaultShareTypeNotConfigured()
-    try:
-        return type_db.get_by_name(context, CONF.default_share_type,
-                                   check_access=False)
-    except exception.ShareTypeNotFound:
-        raise exception.DefaultShareTypeNotConfigured()
-
-
-def request_spec(context, instance, share_type=None):
-    """What the scheduler needs to place an instance, as plain data."""
-    share = instance.share
-    if share_type is None and instance.share_type_id:
-        share_type = type_db.get(context.elevated(), instance.share_type_id,
-                                 check_access=False)
-    return {
-        'share_id': share.id, 'project_id': share.project_id,
-        'size': share.size, 'share_proto': share.share_proto,
-        'availability_zone': instance.availability_zone,
-        'snapshot_id': share.snapshot_id,
-        # Shares from a snapshot go where the snapshot can be read.
-        'snapshot_host': share.snapshot_id and snapshot_db.snapshot_host(
-            context, share.snapshot_id),
-        'share_type': share_type and {
-            'id': share_type.id, 'name': share_type.name,
-            'extra_specs': share_type.specs},
-        # The zones the scheduler may place the share in, or None for any:
-        # set for a new share only (placement_spec). Extending or managing
-        # a share checks the pool it is on, whatever zones its type lists.
-        'availability_zones': None,
-    }
-
-
-def placement_spec(context, instance, share_type=None, only_host=None,
-                   type_zones=True):
-    """request_spec of a share to place, with the scheduler hints it was
-    created with (kept in its metadata) and an administrator's only_host.
-
-    ``type_zones``: whether the zones the share type lists in its
-    ``availability_zones`` extra spec bind the placement; a share created
-    below API 2.48 ignores them, as Manila does.
-    """
-    spec = request_spec(context, instance, share_type)
-    if type_zones and spec['share_type']:
-        spec['availability_zones'] = extra_specs.zones(
-            spec['share_type']['extra_specs'].get(
-                extra_specs.AVAILABILITY_ZONES)) or None
-    hints = create_options.hints_from_metadata(instance.share.metadata_dict)
-    if only_host:
-        hints[create_options.ONLY_HOST] = only_host
-    spec['scheduler_hints'] = hints
-    return spec
 
 
 class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
@@ -120,7 +64,7 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                     availability_zone, share_network_id,
                     check_create_from_snapshot_support)
         if not snapshot_id:
-            share_type = resolve_share_type(context, share_type)
+            share_type = specs_api.resolve_share_type(context, share_type)
         specs = share_type.specs
         network_api.check_share_network(
             context, share_network_id, share_type.name,
@@ -168,9 +112,9 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
         share.share_type_name = share_type.name
         self.scheduler_rpc.create_share_instance(
             context, share.instance.id,
-            placement_spec(context, share.instance, share_type,
-                           scheduler_hints.get(create_options.ONLY_HOST),
-                           type_zones))
+            specs_api.placement_spec(
+                context, share.instance, share_type,
+                scheduler_hints.get(create_options.ONLY_HOST), type_zones))
         return share
 
     @staticmethod
@@ -187,7 +131,7 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
                        'allows %s.' % (zone, ', '.join(allowed)))
 
     def delete(self, context, share):
-        # Resource locks first, as Manila: one query (share/lock_api.py).
+        # Resource locks first, as Manila: one query (share/api/locks.py).
         lock_api.check_share_unlocked(context, share, 'delete',
                                       exception.ShareBusy)
         instance = share.instance
@@ -244,3 +188,10 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
 
     def update(self, context, share, values):
         return share_db.update(context, share.id, values)
+
+
+@functools.cache
+def get():
+    """The share API of this process, made on first use (it opens RPC
+    clients)."""
+    return API()

@@ -18,6 +18,7 @@ from manila_lite import states
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.share.api import specs as specs_api
 
 LOG = logging.getLogger(__name__)
 
@@ -104,7 +105,6 @@ class ResizeAPIMixin:
         """``force`` skips the scheduler's capacity check (admin only);
         ``beyond_max_size``: the caller may pass the type's
         max_share_size, up to its max_share_extend_size."""
-        from manila_lite.share import api as share_api  # imports us
         self._check_resizable(share, 'extend')
         resize_db.check_new_size(states.EXTENDING, share.size, new_size)
         share_type = _share_type(context, share)
@@ -125,7 +125,7 @@ class ResizeAPIMixin:
                 instance = share_db.instance_get(context, instance.id)
                 self.scheduler_rpc.extend_share(
                     context, instance.id, new_size, reservations,
-                    share_api.request_spec(context, instance, share_type))
+                    specs_api.request_spec(context, instance, share_type))
         LOG.info('Extend of share %s to %s GiB requested%s', share.id,
                  new_size, ' (forced)' if force else '')
 

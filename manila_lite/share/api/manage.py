@@ -18,9 +18,10 @@ from manila_lite.db import services as service_db
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import create_options
 from manila_lite.share import extra_specs
-from manila_lite.share import lock_api
+from manila_lite.share.api import create_options
+from manila_lite.share.api import locks as lock_api
+from manila_lite.share.api import specs as specs_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -53,9 +54,8 @@ class ManageAPIMixin:
     def manage(self, context, service_host, share_proto, export_path,
                share_type=None, name=None, description=None,
                is_public=False, driver_options=None, mount_point_name=None):
-        from manila_lite.share import api as share_api  # imports us
         check_service_host(context, service_host)
-        share_type = share_api.resolve_share_type(context, share_type)
+        share_type = specs_api.resolve_share_type(context, share_type)
         specs = share_type.specs
         if extra_specs.is_true(specs.get(extra_specs.DHSS)):
             raise exception.InvalidInput(
@@ -86,7 +86,7 @@ class ManageAPIMixin:
         try:
             self.scheduler_rpc.manage_share(
                 context, share.instance.id, driver_options or {},
-                share_api.request_spec(context, share.instance, share_type))
+                specs_api.request_spec(context, share.instance, share_type))
         except exception.BrokerUnavailable:
             share_db.destroy(context, share.id)
             raise

@@ -6,17 +6,19 @@ a snapshot are checked here (source_for_new_share) and then scheduled as
 any share, near the snapshot's backend.
 """
 
+import functools
+
 from oslo_log import log as logging
 
 from manila_lite import exception
 from manila_lite import rpc
 from manila_lite import states
+from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.db import share_types as type_db
-from manila_lite.share import deferred_api
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite.share.api import deferred as deferred_api
 
 LOG = logging.getLogger(__name__)
 
@@ -296,3 +298,10 @@ def _check_reset_status(status):
         raise exception.InvalidInput(
             reason='Invalid state. Valid states: %s.'
                    % ', '.join(states.SNAPSHOT_RESET_STATUSES))
+
+
+@functools.cache
+def get():
+    """The snapshot API of this process, made on first use (it opens RPC
+    clients)."""
+    return API()

@@ -12,7 +12,7 @@ from manila_lite import conf
 from manila_lite import exception
 from manila_lite.db import recycle_bin as bin_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import lock_api
+from manila_lite.share.api import locks as lock_api
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ then casts ``update_access`` to each instance's share service, which
 applies whatever is queued by then.
 """
 
+import functools
 import ipaddress
 import string
 
@@ -117,3 +118,10 @@ class AccessAPI:
                                          access_level)
             self._cast(context, share)
         return access_db.get(context, rule.id)
+
+
+@functools.cache
+def get():
+    """The access rule API of this process, made on first use (it opens RPC
+    clients)."""
+    return AccessAPI()
