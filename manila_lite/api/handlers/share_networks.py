@@ -85,7 +85,7 @@ def _list(req, detailed):
     if any(key not in known for key in params):
         # Manila matches every other parameter against the networks'
         # fields: one they do not have matches none.
-        return (views.detail_list(req, []) if detailed
+        return (views.detail_list(req, [], {}) if detailed
                 else views.summary_list(req, []))
     for key in _INT_FILTERS:
         if key in filters:
@@ -101,8 +101,23 @@ def _list(req, detailed):
         ctx, filters, sort_key, sort_dir, limit=common.limit_param(params),
         offset=common.int_param(params.get('offset', 0), 'offset'))
     if detailed:
-        return views.detail_list(req, networks)
+        return views.detail_list(req, networks,
+                                 update_support(req, networks))
     return views.summary_list(req, networks)
+
+
+def update_support(req, networks):
+    """{network id: security_service_update_support} for the views, in
+    one query; nothing below 2.63, which does not show it."""
+    if common.version(req) < Version('2.63'):
+        return {}
+    return network_db.security_update_support(common.context(req),
+                                              [n.id for n in networks])
+
+
+def network_body(req, network):
+    return {'share_network': views.detail(req, network,
+                                          update_support(req, [network]))}
 
 
 def index(req):
@@ -114,8 +129,7 @@ def detail(req):
 
 
 def show(req, share_network_id):
-    return {'share_network': views.detail(req, get_network(
-        req, share_network_id))}
+    return network_body(req, get_network(req, share_network_id))
 
 
 def _subnet_values(data):
@@ -158,7 +172,7 @@ def create(req):
         if when is not None:
             values[key] = subnet_values[key] = when
     network = network_db.create(ctx, values, subnet_values)
-    return {'share_network': views.detail(req, network)}
+    return network_body(req, network)
 
 
 def update(req, share_network_id):
@@ -177,7 +191,7 @@ def update(req, share_network_id):
             message='Share network %s is in use; only its '
                     'name and description may change.' % network.id)
     network = network_db.update(ctx, network.id, values, subnet_values)
-    return {'share_network': views.detail(req, network)}
+    return network_body(req, network)
 
 
 def delete(req, share_network_id):
@@ -341,7 +355,7 @@ def action(req, share_network_id):
     if not returns:
         return common.accepted()
     network = network_db.get(common.context(req), network.id)
-    body = {'share_network': views.detail(req, network)}
+    body = network_body(req, network)
     if returns == 'accepted':
         return common.json_response(body, status=202)
     return body

@@ -2,7 +2,6 @@
 
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
-from manila_lite.db import share_networks as network_db
 
 _NET_FIELDS = ('neutron_net_id', 'neutron_subnet_id', 'network_type',
                'segmentation_id', 'cidr', 'ip_version')
@@ -77,9 +76,10 @@ def summary(req, network):
     return {'id': network.id, 'name': network.name}
 
 
-def detail(req, network, support=None):
-    """``support``: {network id: security_service_update_support}, given
-    by list views that looked it up for all their networks at once."""
+def detail(req, network, support):
+    """``support``: {network id: security_service_update_support} from
+    ``db.share_networks.security_update_support`` (2.63+), read by the
+    handler for all the networks it shows at once."""
     version = common.version(req)
     d = {
         'id': network.id, 'project_id': network.project_id,
@@ -92,9 +92,6 @@ def detail(req, network, support=None):
         if version.matches(low, high):
             step(d, network, default)
     if 'security_service_update_support' in d:
-        if support is None:
-            support = network_db.security_update_support(
-                common.context(req), [network.id])
         d['security_service_update_support'] = support[network.id]
     return d
 
@@ -103,11 +100,7 @@ def summary_list(req, networks):
     return {'share_networks': [summary(req, n) for n in networks]}
 
 
-def detail_list(req, networks):
-    support = None
-    if common.version(req) >= Version('2.63'):
-        support = network_db.security_update_support(
-            common.context(req), [n.id for n in networks])
+def detail_list(req, networks, support):
     return {'share_networks': [detail(req, n, support) for n in networks]}
 
 
