@@ -41,7 +41,7 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import transfer_api
+from manila_lite.share.api import transfers as transfer_api
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
