@@ -100,10 +100,3 @@ def zones(context):
     with db_api.reader.using(context) as session:
         return session.scalars(sa.select(models.AvailabilityZone)
                                .order_by(models.AvailabilityZone.name)).all()
-
-
-def zone_names_with_share_service(context):
-    with db_api.reader.using(context) as session:
-        return set(session.scalars(
-            sa.select(Service.availability_zone).distinct()
-            .where(Service.binary == 'manila-share')))

@@ -576,12 +576,6 @@ def export_locations(context, share_id, include_admin_only):
             if include_admin_only or not loc.is_admin_only]
 
 
-def share_type_in_use(context, share_type_id):
-    with db_api.reader.using(context) as session:
-        return session.scalar(sa.select(sa.exists().where(
-            Instance.share_type_id == share_type_id)))
-
-
 @db_api.retry_on_deadlock
 def claim_host(context, instance_id, host, availability_zone):
     """Record the scheduler's choice unless the instance already has one.
