@@ -103,6 +103,10 @@ class ShareGroupNotFound(NotFound):
     message = 'Share group %(share_group_id)s could not be found.'
 
 
+class ShareGroupSnapshotNotFound(NotFound):
+    message = 'Share group snapshot %(snapshot_id)s could not be found.'
+
+
 class ShareGroupTypeSpecsNotFound(NotFound):
     message = ('Share group type %(type_id)s has no group spec with key '
                '%(key)s.')
@@ -117,20 +121,12 @@ class ServiceNotFound(NotFound):
     message = 'Service %(service_id)s could not be found.'
 
 
-class HostNotFound(NotFound):
-    message = 'Host %(host)s could not be found.'
-
-
 class AvailabilityZoneNotFound(NotFound):
     message = 'Availability zone %(id)s could not be found.'
 
 
 class ExportLocationNotFound(NotFound):
     message = 'Export location %(uuid)s could not be found.'
-
-
-class QuotaNotFound(NotFound):
-    message = 'Quota could not be found.'
 
 
 class Conflict(ManilaLiteException):
@@ -175,10 +171,6 @@ class InvalidStatusTransition(Conflict):
                'it must be one of %(allowed)s.')
 
 
-class InvalidSharePublicity(Conflict):
-    message = '%(reason)s'
-
-
 class QuotaError(ManilaLiteException):
     message = 'Quota exceeded: code=%(code)s'
     code = 413
@@ -187,11 +179,6 @@ class QuotaError(ManilaLiteException):
 class OverQuota(QuotaError):
     message = ('Requested %(resource)s of %(requested)s exceeds the allowed '
                'quota: %(in_use)s in use or reserved out of %(limit)s.')
-
-
-class InvalidQuotaValue(Invalid):
-    message = 'Change would make usage less than 0 for the following ' \
-              'resources: %(unders)s'
 
 
 class NoValidHost(ManilaLiteException):

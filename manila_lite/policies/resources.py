@@ -282,6 +282,18 @@ _RULES = [
     ('share_group:reset_status', base.ADMIN,
      'Reset the status of a share group.',
      [('POST', '/share-groups/{share_group_id}/action')]),
+    # share group snapshots (2.31+; none exist until groups can be
+    # snapshotted)
+    ('share_group_snapshot:get_all', base.ADMIN_OR_READER,
+     'List share group snapshots (always an empty list here).',
+     [('GET', '/share-group-snapshots'),
+      ('GET', '/share-group-snapshots/detail')]),
+    ('share_group_snapshot:get', base.ADMIN_OR_READER,
+     'Show a share group snapshot (always 404 here).',
+     [('GET', '/share-group-snapshots/{share_group_snapshot_id}')]),
+    ('share_group_snapshot:delete', base.ADMIN_OR_MEMBER,
+     'Delete a share group snapshot (always 404 here).',
+     [('DELETE', '/share-group-snapshots/{share_group_snapshot_id}')]),
     # operations
     ('service:index', base.ADMIN, 'List services.', [('GET', '/services')]),
     ('service:update', base.ADMIN, 'Enable or disable a service.',

@@ -11,11 +11,11 @@ import pytest
 from manila_lite import conf
 from manila_lite import states
 from manila_lite.db import services as service_db
-from manila_lite.db import shares as share_db
 from manila_lite.db import share_types as type_db
+from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share.api import shares as share_api
 from manila_lite.share.api import recycle_bin
+from manila_lite.share.api import shares as share_api
 from manila_lite.tests.unit.api.conftest import create_share as _create
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault
@@ -488,8 +488,7 @@ def test_migration_progress(api, plain_type):
 
 # --- what is not served -----------------------------------------------------
 
-@pytest.mark.parametrize('path', [
-    '/share-group-snapshots', '/share-backups', '/share-instances'])
+@pytest.mark.parametrize('path', ['/share-backups', '/share-instances'])
 def test_resources_not_served_answer_404(api, path):
     for url in (path, '/' + PROJECT + path, path + '/some-id'):
         resp = api.get(url, version='2.100', role='member', status=404)
