@@ -64,9 +64,9 @@ class PeakRSS:
 
 def _configure(db_connection, workdir):
     from manila_lite import conf
-    from manila_lite import rpc
     from manila_lite.db import api as db_api
     from manila_lite.db import migration
+    from manila_lite import rpc
 
     CONF = conf.CONF
     rpc.set_transport_default('fake:/')
@@ -184,10 +184,10 @@ def run(count, db_connection=None, batch_size=None, rules_per_share=2):
         CONF.set_override('share_batch_size', batch_size)
     import sqlalchemy as sa
 
-    from manila_lite import states
     from manila_lite.db import api as db_api
     from manila_lite.db import ensure as ensure_db
     from manila_lite.db import models
+    from manila_lite import states
 
     sys.stderr.write('setting up %d shares (%s)...\n' % (
         count, CONF.database.connection.split('://')[0]))

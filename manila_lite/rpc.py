@@ -23,10 +23,10 @@ import amqp.exceptions
 import kombu.exceptions
 from oslo_config import cfg
 from oslo_log import log as logging
-from oslo_serialization import jsonutils
 import oslo_messaging as messaging
 import oslo_messaging.opts  # noqa: F401  (list_opts for defaults)
 from oslo_messaging.rpc import dispatcher
+from oslo_serialization import jsonutils
 
 from manila_lite import conf
 from manila_lite import context as ml_context

@@ -10,8 +10,8 @@ from oslo_log import log as logging
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import rpc
 from manila_lite.db import services as service_db
+from manila_lite import rpc
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

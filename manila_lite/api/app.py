@@ -18,16 +18,16 @@ import pecan
 import webob
 import webob.dec
 
-from manila_lite import conf
-from manila_lite import context as ml_context
-from manila_lite import exception
-from manila_lite import policy
 from manila_lite.api import faults
 from manila_lite.api import healthcheck
 from manila_lite.api import microversion
 from manila_lite.api import pecan_speedups
 from manila_lite.api import router
+from manila_lite import conf
+from manila_lite import context as ml_context
 from manila_lite.db import api as db_api
+from manila_lite import exception
+from manila_lite import policy
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

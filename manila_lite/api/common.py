@@ -3,15 +3,15 @@
 import ast
 
 import jsonschema
-import webob
 from oslo_serialization import jsonutils
 from oslo_utils import strutils
 from oslo_utils import timeutils
+import webob
 
+from manila_lite.api import microversion
 from manila_lite import conf
 from manila_lite import exception
 from manila_lite import policy
-from manila_lite.api import microversion
 
 CONF = conf.CONF
 

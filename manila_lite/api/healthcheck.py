@@ -13,14 +13,14 @@ import time
 
 import kombu
 import oslo_messaging as messaging
-import sqlalchemy as sa
 from oslo_middleware import healthcheck
 from oslo_middleware.healthcheck import pluginbase
+import sqlalchemy as sa
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import policy
 from manila_lite.db import api as db_api
+from manila_lite import policy
 
 CONF = conf.CONF
 PATH = '/healthcheck'

@@ -10,13 +10,11 @@ from oslo_log import log as logging
 import webob
 import webob.exc
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api import faults
 from manila_lite.api.handlers import access_rules
 from manila_lite.api.handlers import availability_zones
-from manila_lite.api.handlers import export_location_metadata as \
-    el_metadata
+from manila_lite.api.handlers import export_location_metadata as el_metadata
 from manila_lite.api.handlers import export_locations
 from manila_lite.api.handlers import extensions
 from manila_lite.api.handlers import limits
@@ -29,10 +27,8 @@ from manila_lite.api.handlers import scheduler_stats
 from manila_lite.api.handlers import security_services
 from manila_lite.api.handlers import service_ensure
 from manila_lite.api.handlers import services
-from manila_lite.api.handlers import share_group_types as \
-    group_types
-from manila_lite.api.handlers import share_group_snapshots as \
-    group_snapshots
+from manila_lite.api.handlers import share_group_snapshots as group_snapshots
+from manila_lite.api.handlers import share_group_types as group_types
 from manila_lite.api.handlers import share_groups
 from manila_lite.api.handlers import share_instances
 from manila_lite.api.handlers import share_manage
@@ -46,12 +42,12 @@ from manila_lite.api.handlers import share_transfers as transfers
 from manila_lite.api.handlers import share_types
 from manila_lite.api.handlers import shares
 from manila_lite.api.handlers import snapshot_access
-from manila_lite.api.handlers import snapshot_export_locations as \
-    snapshot_els
+from manila_lite.api.handlers import snapshot_export_locations as snapshot_els
 from manila_lite.api.handlers import snapshot_instances
 from manila_lite.api.handlers import snapshot_metadata
 from manila_lite.api.handlers import snapshots
 from manila_lite.api.handlers import versions
+from manila_lite import exception
 
 ROUTES = {
     '/shares': {'GET': shares.index, 'POST': shares.create},

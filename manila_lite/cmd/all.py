@@ -13,16 +13,16 @@ from cheroot import wsgi
 from oslo_db import options as db_options
 from oslo_log import log as logging
 
-from manila_lite import conf
-from manila_lite import context as ml_context
-from manila_lite import exception
-from manila_lite import rpc
 from manila_lite.api import app as api_app
 from manila_lite.cmd import common
 from manila_lite.cmd import scheduler as scheduler_cmd
 from manila_lite.cmd import share as share_cmd
+from manila_lite import conf
+from manila_lite import context as ml_context
 from manila_lite.db import migration
 from manila_lite.db import share_types as type_db
+from manila_lite import exception
+from manila_lite import rpc
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

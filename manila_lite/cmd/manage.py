@@ -18,10 +18,10 @@ from oslo_config import cfg
 from oslo_log import log
 from sqlalchemy import exc as sa_exc
 
-from manila_lite import conf
-from manila_lite import exception
 from manila_lite.cmd import common
+from manila_lite import conf
 from manila_lite.db import migration
+from manila_lite import exception
 from manila_lite.share.drivers.local import tools as local_tools
 
 CONF = conf.CONF

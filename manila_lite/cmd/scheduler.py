@@ -1,8 +1,8 @@
 """manila-lite-scheduler: places new shares on backend pools."""
 
-from manila_lite import service
 from manila_lite.cmd import common
 from manila_lite.scheduler import manager
+from manila_lite import service
 
 
 def build():

@@ -1,8 +1,8 @@
 """manila-lite-share: one share manager per enabled backend."""
 
+from manila_lite.cmd import common
 from manila_lite import exception
 from manila_lite import service
-from manila_lite.cmd import common
 from manila_lite.share import manager
 
 

@@ -17,12 +17,12 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import resource_locks
+from manila_lite import exception
+from manila_lite import states
 
 Rule = models.ShareAccessRule
 Mapping = models.ShareInstanceAccessRule

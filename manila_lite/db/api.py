@@ -10,12 +10,12 @@ import os
 import threading
 import time
 
-import sqlalchemy as sa
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import engines
+import sqlalchemy as sa
 
 from manila_lite import conf
 

@@ -14,11 +14,11 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import quotas
+from manila_lite import states
 
 Share = models.Share
 ShareInstance = models.ShareInstance

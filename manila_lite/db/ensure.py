@@ -11,9 +11,9 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import states
 
 Service = models.Service
 Instance = models.ShareInstance

@@ -5,9 +5,9 @@ import datetime
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
 
 Message = models.Message
 MESSAGE_TTL = datetime.timedelta(days=30)

@@ -29,9 +29,9 @@ from alembic import script as alembic_script
 from oslo_log import log
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api
 from manila_lite.db import models
+from manila_lite import exception
 
 CONF = api.CONF
 LOG = log.getLogger(__name__)

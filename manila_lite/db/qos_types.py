@@ -9,10 +9,10 @@ instance, and a QoS type shares still record cannot be deleted.
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import resource_metadata
+from manila_lite import exception
 
 QosType = models.QosType
 Spec = models.QosTypeSpec

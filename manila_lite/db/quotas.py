@@ -18,10 +18,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from manila_lite import conf
-from manila_lite import exception
 from manila_lite.conf import quota as quota_conf
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
 
 CONF = conf.CONF
 RESOURCES = tuple(quota_conf.RESOURCES)

@@ -10,9 +10,9 @@ import datetime
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import states
 
 Share = models.Share
 Instance = models.ShareInstance

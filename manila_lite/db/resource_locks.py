@@ -9,9 +9,9 @@ delete or a list costs the same whatever the number of locks.
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
 
 Lock = models.ResourceLock
 Rule = models.ShareAccessRule

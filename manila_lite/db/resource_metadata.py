@@ -8,9 +8,9 @@ the database when the parent goes.
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
 
 
 class MetadataTable:

@@ -3,10 +3,10 @@
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import project_scope
+from manila_lite import exception
 
 Service = models.SecurityService
 TYPES = ('ldap', 'kerberos', 'active_directory')

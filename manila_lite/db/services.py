@@ -4,9 +4,9 @@ from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
 
 Service = models.Service
 

@@ -1,12 +1,12 @@
 """Queries on share group types, their group specs, share types and
 project access (API process)."""
 
-import sqlalchemy as sa
 from oslo_db import exception as db_exc
+import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
 
 GroupType = models.ShareGroupType
 Spec = models.ShareGroupTypeSpec

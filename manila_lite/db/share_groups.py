@@ -6,15 +6,15 @@ is written and gives it back when the row goes, in the same transaction.
 Status changes follow states.SHARE_GROUP as conditional UPDATEs.
 """
 
-import sqlalchemy as sa
 from oslo_utils import timeutils
+import sqlalchemy as sa
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import project_scope
 from manila_lite.db import quotas
+from manila_lite import exception
+from manila_lite import states
 
 Group = models.ShareGroup
 Mapping = models.ShareGroupShareTypeMapping

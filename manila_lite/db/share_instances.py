@@ -9,11 +9,11 @@ export location views show.
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import recycle_bin as bin_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 
 Instance = models.ShareInstance
 Share = models.Share

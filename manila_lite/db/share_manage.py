@@ -11,11 +11,11 @@ unmanaging it gives nothing back (db.shares.destroy).
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import quotas
 from manila_lite.db import shares as share_db
+from manila_lite import states
 
 Share = models.Share
 Instance = models.ShareInstance

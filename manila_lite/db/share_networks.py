@@ -9,13 +9,13 @@ from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import project_scope
 from manila_lite.db import quotas
 from manila_lite.db import resource_metadata
+from manila_lite import exception
+from manila_lite import states
 
 Network = models.ShareNetwork
 Subnet = models.ShareNetworkSubnet

@@ -13,12 +13,12 @@ knows the size the interrupted resize was heading for.
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import quotas
+from manila_lite import exception
+from manila_lite import states
 
 Share = models.Share
 Instance = models.ShareInstance

@@ -6,11 +6,11 @@ from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import shares as share_db
+from manila_lite import exception
+from manila_lite import states
 
 Server = models.ShareServer
 Mapping = models.ShareServerSubnetMapping

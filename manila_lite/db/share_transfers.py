@@ -11,13 +11,13 @@ room) and deletes the transfer.
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import quotas
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
+from manila_lite import states
 
 Transfer = models.ShareTransfer
 Share = models.Share

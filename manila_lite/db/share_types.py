@@ -1,12 +1,12 @@
 """Queries on share types, their extra specs and project access."""
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
-from oslo_db import exception as db_exc
 
-from manila_lite import exception
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
 
 ShareType = models.ShareType
 

@@ -11,11 +11,11 @@ so two requests cannot slip the same grantee in side by side.
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import exception
+from manila_lite import states
 
 Rule = models.ShareSnapshotAccessRule
 Mapping = models.ShareSnapshotInstanceAccessRule

@@ -14,9 +14,9 @@ from oslo_config import cfg
 from oslo_db import exception as db_exception
 from oslo_log import log as logging
 
-from manila_lite import exception
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
+from manila_lite import exception
 
 LOG = logging.getLogger(__name__)
 

@@ -3,26 +3,26 @@
 import datetime
 import time
 
-import oslo_messaging as messaging
 from oslo_log import log as logging
+import oslo_messaging as messaging
 from oslo_utils import timeutils
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.db import quotas
 from manila_lite.db import services as service_db
 from manila_lite.db import share_groups as group_db
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
+from manila_lite import messages
 from manila_lite.scheduler import host_manager
-from manila_lite.share import rpcapi as share_rpcapi
 from manila_lite.share.api import recycle_bin
 from manila_lite.share.api import shares as share_api
 from manila_lite.share.api import specs as specs_api
 from manila_lite.share.api import transfers as transfer_api
+from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ module; it imports nothing of theirs.
 
 from oslo_log import log as logging
 
-from manila_lite import exception
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
 
 LOG = logging.getLogger(__name__)
 

@@ -22,8 +22,6 @@ else locked shows ``******`` as access_to and access_key
 (handlers/resource_locks.py).
 """
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.handlers import metadata_common
 from manila_lite.api.handlers import resource_locks as lock_handlers
@@ -32,7 +30,9 @@ from manila_lite.api.schemas import access_rules as schema
 from manila_lite.api.views import access_rules as views
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share.api import access as access_api
+from manila_lite import states
 
 V2_82 = Version('2.82')
 

@@ -8,12 +8,12 @@ administrators is refused to others (403) as showing it is, and so is
 another project's private share (``export_locations.share_of``).
 """
 
-from manila_lite import conf
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.handlers import export_locations
 from manila_lite.api.handlers import metadata_common
+from manila_lite import conf
 from manila_lite.db import resource_metadata
+from manila_lite import exception
 
 CONF = conf.CONF
 MIN_VERSION = '2.87'

@@ -6,10 +6,10 @@ share is 403 here, not 404 as elsewhere: Manila reads the share whatever
 its project and then checks ``share:get`` against it.
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.views import export_locations as views
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 
 MIN_VERSION = '2.9'
 

@@ -3,8 +3,8 @@ body checks, admin-only keys (2.68, 2.87) and the empty 200 of a delete."""
 
 import webob
 
-from manila_lite import exception
 from manila_lite.api import common
+from manila_lite import exception
 
 ADMIN_ONLY_REFUSED = 'Cannot set or update admin only metadata.'
 

@@ -9,11 +9,11 @@ that exists is refused (share/api/create_options.py).
 
 import webob
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.schemas import qos_types as schema
 from manila_lite.api.views import qos_types as views
 from manila_lite.db import qos_types as qos_db
+from manila_lite import exception
 
 MIN_VERSION = '2.94'
 _FILTERS = ('name', 'name~', 'description', 'description~')

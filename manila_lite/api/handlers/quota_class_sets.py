@@ -5,12 +5,12 @@ A project's quotas that it has not set itself are those of the class
 Other classes are kept and shown, as in Manila, but nothing reads them.
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.handlers import quotas as quota_handlers
 from manila_lite.api.schemas import quotas as schema
 from manila_lite.api.views import quotas as views
 from manila_lite.db import quotas as quota_db
+from manila_lite import exception
 
 # The column holding a class name.
 _NAME_LENGTH = 255

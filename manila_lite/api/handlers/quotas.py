@@ -7,13 +7,13 @@ microversion are refused below it.
 
 from oslo_utils import strutils
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import quotas as schema
 from manila_lite.api.views import quotas as views
 from manila_lite.db import quotas as quota_db
 from manila_lite.db import share_types as type_db
+from manila_lite import exception
 
 # Keys the client sends along with the limits; not quotas.
 NON_QUOTA_KEYS = ('tenant_id', 'id', 'force', 'share_type')

@@ -22,7 +22,6 @@ from urllib import parse
 from oslo_utils import uuidutils
 import webob
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import resource_locks as schema
@@ -30,6 +29,7 @@ from manila_lite.api.views import resource_locks as views
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import resource_locks as lock_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share.api import locks as lock_api
 
 MIN_VERSION = '2.81'

@@ -10,10 +10,10 @@ matches no pool.
 
 import re
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.db import share_types as type_db
+from manila_lite import exception
 from manila_lite.scheduler import filters as sched_filters
 from manila_lite.scheduler import rpcapi
 

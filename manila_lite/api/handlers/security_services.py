@@ -1,7 +1,6 @@
 """Security services: ``/security-services`` CRUD, every version (``ou``
 from 2.44, ``default_ad_site`` from 2.76)."""
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.handlers import share_networks
 from manila_lite.api.microversion import Version
@@ -9,6 +8,7 @@ from manila_lite.api.schemas import share_networks as schema
 from manila_lite.api.views import security_services as views
 from manila_lite.db import security_services as security_db
 from manila_lite.db import share_networks as network_db
+from manila_lite import exception
 
 _SINCE = {'ou': Version('2.44'), 'default_ad_site': Version('2.76')}
 

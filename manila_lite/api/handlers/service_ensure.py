@@ -9,13 +9,13 @@ request answer 409 until the run has ended.
 
 from oslo_log import log as logging
 
-from manila_lite import conf
-from manila_lite import exception
-from manila_lite import rpc
 from manila_lite.api import common
 from manila_lite.api.schemas import service_ensure as schema
+from manila_lite import conf
 from manila_lite.db import ensure as ensure_db
 from manila_lite.db import services as service_db
+from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.share import rpcapi as share_rpcapi
 
 CONF = conf.CONF

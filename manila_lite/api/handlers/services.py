@@ -1,11 +1,11 @@
 """Services: list the daemons and enable or disable share services."""
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import services as schema
 from manila_lite.api.views import services as views
 from manila_lite.db import services as service_db
+from manila_lite import exception
 
 _STATUSES = {'enabled': False, 'disabled': True}
 

@@ -9,8 +9,8 @@ Before 2.55 they were experimental: a request must send
 ``X-OpenStack-Manila-API-Experimental: True`` or finds nothing (404).
 """
 
-from manila_lite import exception
 from manila_lite.api import common
+from manila_lite import exception
 
 SINCE = '2.31'
 GRADUATED = '2.55'

@@ -9,13 +9,13 @@ Before 2.55 they were experimental: a request must send
 from oslo_utils import uuidutils
 import webob
 
-from manila_lite import conf
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_group_types as schema
 from manila_lite.api.views import share_group_types as views
+from manila_lite import conf
 from manila_lite.db import share_group_types as group_type_db
+from manila_lite import exception
 
 CONF = conf.CONF
 SINCE = '2.31'

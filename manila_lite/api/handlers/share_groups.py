@@ -7,12 +7,12 @@ Before 2.55 they were experimental: a request must send
 groups be snapshotted (docs/share-groups.rst).
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_groups as schema
 from manila_lite.api.views import share_groups as views
 from manila_lite.db import share_groups as group_db
+from manila_lite import exception
 from manila_lite.share.api import groups as group_api
 
 SINCE = '2.31'

@@ -7,7 +7,6 @@ share (``share.api``): a force-deleted instance takes its share with it,
 as the last instance of a share does in Manila.
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import shares as schema
@@ -15,6 +14,7 @@ from manila_lite.api.views import export_locations as location_views
 from manila_lite.api.views import share_instances as views
 from manila_lite.db import share_instances as instance_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share.api import shares as share_api
 
 MIN_VERSION = '2.3'

@@ -7,13 +7,13 @@ share that exists on a backend and answers 200 with the share, status
 deleting its data and answers 202.
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_manage as schema
 from manila_lite.api.views import shares as views
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share.api import shares as share_api
 
 _REQUIRED = ('export_path', 'service_host', 'protocol')

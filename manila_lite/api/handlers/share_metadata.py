@@ -7,12 +7,12 @@ all, POST on a key updates that one item, DELETE removes one. All answer
 changed only by its own.
 """
 
-from manila_lite import conf
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.handlers import metadata_common
+from manila_lite import conf
 from manila_lite.db import share_metadata as metadata_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 
 CONF = conf.CONF
 ADMIN_ONLY_RULE = 'share:update_admin_only_metadata'

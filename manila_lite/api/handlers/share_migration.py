@@ -5,9 +5,9 @@ progress of any share is answered as Manila answers it for a share that
 is not migrating: 400 "There is no migration being performed".
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 
 MIN_VERSION = '2.98'
 

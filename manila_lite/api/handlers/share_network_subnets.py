@@ -8,7 +8,6 @@ long as it is not the network's last one; the share servers stay and
 their share managers unplug them from it.
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.handlers import metadata_common
 from manila_lite.api.handlers import share_networks
@@ -16,6 +15,7 @@ from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_networks as schema
 from manila_lite.api.views import share_networks as views
 from manila_lite.db import share_networks as network_db
+from manila_lite import exception
 from manila_lite.share.api import networks as network_api
 
 V2_70 = Version('2.70')

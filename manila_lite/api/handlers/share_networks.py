@@ -9,13 +9,13 @@ import datetime
 
 from oslo_utils import timeutils
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_networks as schema
 from manila_lite.api.views import share_networks as views
 from manila_lite.db import security_services as security_db
 from manila_lite.db import share_networks as network_db
+from manila_lite import exception
 from manila_lite.share.api import networks as network_api
 from manila_lite.share.api import security_service_update as security_update
 

@@ -9,8 +9,8 @@ From 2.11 to 2.55 replicas were experimental: a request must send
 ``X-OpenStack-Manila-API-Experimental: True`` or finds nothing (404).
 """
 
-from manila_lite import exception
 from manila_lite.api import common
+from manila_lite import exception
 
 SINCE = '2.11'
 GRADUATED = '2.56'

@@ -2,10 +2,10 @@
 ``os-shrink`` before 2.7). Both answer 202; the share then shows
 ``extending`` or ``shrinking`` until its backend is done."""
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import shares as schema
+from manila_lite import exception
 from manila_lite.share.api import shares as share_api
 
 V2_64 = Version('2.64')

@@ -4,13 +4,13 @@ Servers are made by share managers of DHSS=True backends on demand; an
 administrator may delete one that holds no share.
 """
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.views import share_servers as views
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
+from manila_lite import exception
 from manila_lite.share.api import networks as network_api
+from manila_lite import states
 
 _FILTERS = ('host', 'status', 'share_network_id', 'project_id',
             'share_network_subnet_id')

@@ -8,13 +8,13 @@ is 400; another project's transfer is 404 everywhere else.
 
 from oslo_utils import uuidutils
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.handlers import metadata_common
 from manila_lite.api.schemas import share_transfers as schema
 from manila_lite.api.views import share_transfers as views
 from manila_lite.db import share_transfers as transfer_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share.api import transfers as transfer_api
 
 MIN_VERSION = '2.77'

@@ -2,13 +2,13 @@
 
 from oslo_utils import uuidutils
 
-from manila_lite import conf
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import share_types as schema
 from manila_lite.api.views import share_types as views
+from manila_lite import conf
 from manila_lite.db import share_types as type_db
+from manila_lite import exception
 from manila_lite.share import extra_specs
 
 CONF = conf.CONF

@@ -1,8 +1,5 @@
 """Shares: create, list, show, update, delete and admin actions."""
 
-from manila_lite import conf
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.handlers import access_rules
 from manila_lite.api.handlers import metadata_common
@@ -12,11 +9,14 @@ from manila_lite.api.handlers import snapshots as snapshot_handlers
 from manila_lite.api.microversion import Version
 from manila_lite.api.schemas import shares as schema
 from manila_lite.api.views import shares as views
+from manila_lite import conf
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share.api import create_options
 from manila_lite.share.api import recycle_bin
 from manila_lite.share.api import shares as share_api
+from manila_lite import states
 
 CONF = conf.CONF
 # From 2.48 the zones a share type lists bind where its new shares go.

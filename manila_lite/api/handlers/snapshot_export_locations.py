@@ -9,10 +9,10 @@ instance is read. A snapshot of a share without mount_snapshot_support
 simply has none.
 """
 
-from manila_lite import exception
 from manila_lite.api import common
 from manila_lite.api.views import snapshots as views
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
 
 MIN_VERSION = '2.32'
 

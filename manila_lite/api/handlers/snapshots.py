@@ -2,8 +2,6 @@
 and the share action ``revert`` (2.27+), which needs a snapshot."""
 
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.handlers import snapshot_access
 from manila_lite.api.microversion import Version
@@ -12,8 +10,10 @@ from manila_lite.api.views import snapshots as views
 from manila_lite.db import resource_metadata
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
 from manila_lite.share.api import recycle_bin
 from manila_lite.share.api import snapshots as snapshot_api
+from manila_lite import states
 
 
 # Query parameter -> filter key understood by db.snapshots, for everyone.

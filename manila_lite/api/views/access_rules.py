@@ -1,9 +1,9 @@
 """Access rule views: base fields, then one small step per microversion."""
 
-from manila_lite import states
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
 from manila_lite.db import access_rules as access_db
+from manila_lite import states
 
 # What a caller sees of a grantee whose visibility another user locked.
 MASK = '******'

@@ -1,7 +1,7 @@
 """User message views."""
 
-from manila_lite import messages
 from manila_lite.api import common
+from manila_lite import messages
 
 
 def detail(req, message):

@@ -1,8 +1,8 @@
 """Service views: the list entry and the enable/disable answer."""
 
-from manila_lite import conf
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
+from manila_lite import conf
 from manila_lite.db import services as service_db
 
 CONF = conf.CONF

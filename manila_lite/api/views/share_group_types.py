@@ -1,9 +1,9 @@
 """Share group type views: the base fields, then one step per
 microversion that changed them."""
 
-from manila_lite import conf
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
+from manila_lite import conf
 
 CONF = conf.CONF
 

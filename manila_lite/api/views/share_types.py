@@ -1,8 +1,8 @@
 """Share type views: the base fields, then one small step per microversion."""
 
-from manila_lite import conf
 from manila_lite.api import common
 from manila_lite.api.microversion import Version
+from manila_lite import conf
 from manila_lite.share import extra_specs
 
 CONF = conf.CONF

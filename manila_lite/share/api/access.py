@@ -13,8 +13,8 @@ import string
 
 from oslo_log import log as logging
 
-from manila_lite import exception
 from manila_lite.db import access_rules as access_db
+from manila_lite import exception
 from manila_lite.share import rpcapi as share_rpcapi
 
 LOG = logging.getLogger(__name__)

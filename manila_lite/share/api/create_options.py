@@ -12,10 +12,10 @@ import re
 from oslo_utils import uuidutils
 
 from manila_lite import conf
-from manila_lite import exception
 from manila_lite.conf import share_features
 from manila_lite.db import qos_types as qos_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share import extra_specs
 
 CONF = conf.CONF

@@ -11,11 +11,11 @@ sweep deletes on the backend (share/manager/deferred_deletion.py).
 from oslo_log import log as logging
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import deferred_deletion as deferred_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

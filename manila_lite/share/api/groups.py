@@ -9,16 +9,16 @@ share manager (share/manager/groups.py). Nothing here waits for either.
 from oslo_log import log as logging
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import rpc
-from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_group_types as group_type_db
 from manila_lite.db import share_groups as group_db
 from manila_lite.db import share_types as type_db
+from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
 from manila_lite.share import extra_specs
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

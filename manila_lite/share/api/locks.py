@@ -12,10 +12,10 @@ Policy checks stay with the API handlers; this module answers what the
 locks themselves allow.
 """
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import resource_locks as lock_db
+from manila_lite import exception
+from manila_lite import states
 
 USER = 'user'
 ADMIN = 'admin'

@@ -11,17 +11,17 @@ row; its data stays on the backend.
 from oslo_log import log as logging
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import rpc
-from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import extra_specs
+from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.share.api import create_options
 from manila_lite.share.api import locks as lock_api
 from manila_lite.share.api import specs as specs_api
+from manila_lite.share import extra_specs
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

@@ -9,13 +9,13 @@ import hashlib
 
 from oslo_log import log as logging
 
-from manila_lite import exception
-from manila_lite import rpc
-from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
+from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 

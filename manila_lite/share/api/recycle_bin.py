@@ -9,9 +9,9 @@ actions on a share in the bin are refused with 403 too.
 from oslo_log import log as logging
 
 from manila_lite import conf
-from manila_lite import exception
 from manila_lite.db import recycle_bin as bin_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
 from manila_lite.share.api import locks as lock_api
 
 CONF = conf.CONF

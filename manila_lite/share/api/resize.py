@@ -12,13 +12,13 @@ import contextlib
 
 from oslo_log import log as logging
 
-from manila_lite import exception
-from manila_lite import rpc
-from manila_lite import states
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.share.api import specs as specs_api
+from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ import hashlib
 
 from oslo_log import log as logging
 
-from manila_lite import exception
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
+from manila_lite import exception
 from manila_lite.share.api import networks as network_api
 
 LOG = logging.getLogger(__name__)

@@ -10,14 +10,11 @@ import functools
 from oslo_log import log as logging
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
-from manila_lite.share import extra_specs
-from manila_lite.share import rpcapi as share_rpcapi
 from manila_lite.share.api import create_options
 from manila_lite.share.api import deferred as deferred_api
 from manila_lite.share.api import locks as lock_api
@@ -26,6 +23,9 @@ from manila_lite.share.api import networks as network_api
 from manila_lite.share.api import resize as resize_api
 from manila_lite.share.api import snapshots as snapshot_api
 from manila_lite.share.api import specs as specs_api
+from manila_lite.share import extra_specs
+from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

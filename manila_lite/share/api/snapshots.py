@@ -10,15 +10,15 @@ import functools
 
 from oslo_log import log as logging
 
-from manila_lite import exception
-from manila_lite import rpc
-from manila_lite import states
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import exception
+from manila_lite import rpc
 from manila_lite.share.api import deferred as deferred_api
+from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ and the scheduler's own placing again of shares whose request was lost.
 """
 
 from manila_lite import conf
-from manila_lite import exception
 from manila_lite.db import share_types as type_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import extra_specs
+from manila_lite import exception
 from manila_lite.share.api import create_options
+from manila_lite.share import extra_specs
 
 CONF = conf.CONF
 

@@ -17,11 +17,11 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from manila_lite import conf
-from manila_lite import exception
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import share_transfers as transfer_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share.api import access as access_api
 from manila_lite.share.api import recycle_bin
 

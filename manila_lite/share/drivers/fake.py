@@ -36,8 +36,8 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from manila_lite import exception
-from manila_lite import states
 from manila_lite.share import driver
+from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 

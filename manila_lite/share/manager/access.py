@@ -38,12 +38,12 @@ import zlib
 from oslo_log import log as logging
 
 from manila_lite import conf
+from manila_lite.db import access_rules as access_db
 from manila_lite import exception
 from manila_lite import messages
-from manila_lite import states
-from manila_lite.db import access_rules as access_db
 from manila_lite.share import driver_data
 from manila_lite.share.manager import backend
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

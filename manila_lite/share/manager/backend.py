@@ -10,14 +10,14 @@ operation at a time per resource.
 
 import threading
 
-import oslo_messaging as messaging
 from oslo_log import log as logging
+import oslo_messaging as messaging
 from oslo_utils import importutils
 import stevedore
 
 from manila_lite import conf
-from manila_lite import exception
 from manila_lite.conf import backend as backend_conf
+from manila_lite import exception
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

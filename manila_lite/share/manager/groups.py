@@ -9,11 +9,11 @@ changes follow states.SHARE_GROUP.
 
 from oslo_log import log as logging
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import share_groups as group_db
+from manila_lite import exception
 from manila_lite.share import driver_data
 from manila_lite.share.manager import backend
+from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 # Group fields a driver may set through the dict it returns.

@@ -17,14 +17,14 @@ import math
 
 from oslo_log import log as logging
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.share import driver_data
 from manila_lite.share import extra_specs
 from manila_lite.share.manager import backend
+from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 

@@ -17,15 +17,15 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from manila_lite import conf
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.share import rpcapi as share_rpcapi
 from manila_lite.share.manager import backend
 from manila_lite.share.manager import shares
 from manila_lite.share.manager import snapshots
+from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

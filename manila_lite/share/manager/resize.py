@@ -19,13 +19,13 @@ its error status.
 
 from oslo_log import log as logging
 
-from manila_lite import exception
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
+from manila_lite import messages
 from manila_lite.share import driver_data
 from manila_lite.share.manager import backend
+from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 

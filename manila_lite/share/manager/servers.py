@@ -21,18 +21,18 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.conf import backend as backend_conf
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import security_services as security_db
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
+from manila_lite import messages
 from manila_lite.network import standalone
 from manila_lite.share import driver_data
 from manila_lite.share.manager import backend
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

@@ -17,8 +17,6 @@ import sqlalchemy as sa
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import api as db_api
 from manila_lite.db import deferred_deletion
@@ -33,6 +31,8 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
+from manila_lite import states
 from manila_lite.tests.functional import services
 
 CONF = conf.CONF

@@ -90,9 +90,9 @@ def test_downgrade_to_base_leaves_only_the_version_table(engine):
 # Each child process says it is ready, waits for the go file, then syncs;
 # so the runs start together instead of one after the other's imports.
 _SYNC_CHILD = '''
+from manila_lite.db import migration
 import os, sys, time
 import sqlalchemy as sa
-from manila_lite.db import migration
 url, ready, go = sys.argv[1:]
 engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
 open(ready, 'w').close()

@@ -9,8 +9,6 @@ database per test, as test_db_child_rows.py runs its tests.
 import pytest
 import sqlalchemy as sa
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import qos_types as qos_db
@@ -18,6 +16,8 @@ from manila_lite.db import quotas
 from manila_lite.db import share_transfers as transfer_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
+from manila_lite import states
 from manila_lite.tests.functional import test_db_child_rows as child_rows
 
 # The fresh database per test and its share type, as child_rows has them.

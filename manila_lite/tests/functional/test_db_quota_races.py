@@ -18,12 +18,12 @@ import pytest
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import migration
 from manila_lite.db import quotas
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.functional import services
 
 CONF = conf.CONF

@@ -262,8 +262,8 @@ def test_missing_and_invalid_tokens_401(keystone_manila):
 def test_expired_token_401(keystone_manila):
     """A token capped by an application credential that expires in a few
     seconds: accepted, then refused once expired."""
-    from keystoneauth1 import session
     from keystoneauth1.identity import v3
+    from keystoneauth1 import session
     from keystoneclient.v3 import client
 
     keystone = keystone_manila.keystone

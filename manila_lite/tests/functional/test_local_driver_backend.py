@@ -11,15 +11,15 @@ import subprocess
 import time
 import uuid
 
-import pytest
 from oslo_config import cfg
+import pytest
 
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.conf import backend as backend_conf
+from manila_lite import exception
 from manila_lite.share.drivers.local import driver as local_driver
 from manila_lite.share.drivers.local import samba
 from manila_lite.share.drivers.local import tools
+from manila_lite import states
 from manila_lite.tests.functional import local_backend as lb
 
 pytestmark = pytest.mark.xdist_group('local-backend')

@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from manila_lite import conf
-from manila_lite import rpc
 from manila_lite.db import api as db_api
 from manila_lite.db import migration
 from manila_lite.db import models
+from manila_lite import rpc
 
 CONF = conf.CONF
 rpc.set_transport_default('fake:/')

@@ -9,8 +9,8 @@ import uuid
 from oslo_config import cfg
 import pytest
 
-from manila_lite import exception
 from manila_lite.conf import backend
+from manila_lite import exception
 from manila_lite.share import driver
 from manila_lite.share.drivers import fake
 

@@ -14,11 +14,11 @@ from oslo_db.sqlalchemy import enginefacade
 import pytest
 import sqlalchemy as sa
 
-from manila_lite import exception
 from manila_lite.cmd import manage
 from manila_lite.db import api as db_api
 from manila_lite.db import migration
 from manila_lite.db import models
+from manila_lite import exception
 
 CONF = manage.CONF
 

@@ -6,8 +6,8 @@ from oslo_utils import timeutils
 import pytest
 
 from manila_lite import context as ml_context
-from manila_lite import exception
 from manila_lite.db import quotas
+from manila_lite import exception
 
 PROJECT = 'p1'
 TYPE = 't1'

@@ -6,11 +6,11 @@ from oslo_utils import timeutils
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.scheduler import manager
+from manila_lite import states
 
 CONF = conf.CONF
 

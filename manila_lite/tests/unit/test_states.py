@@ -3,10 +3,10 @@
 import pytest
 
 from manila_lite import context as ml_context
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import exception
+from manila_lite import states
 
 
 @pytest.mark.parametrize('current,target,allowed', [

@@ -27,13 +27,13 @@ from oslo_log import log as logging
 
 from manila_lite import conf
 from manila_lite import exception
-from manila_lite import states
 from manila_lite.share import driver
 from manila_lite.share.drivers.local import btrfs
 from manila_lite.share.drivers.local import ganesha
 from manila_lite.share.drivers.local import options
 from manila_lite.share.drivers.local import process
 from manila_lite.share.drivers.local import samba
+from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ import os
 import signal
 import time
 
-from manila_lite import exception
 from manila_lite.conf import backend as backend_conf
+from manila_lite import exception
 from manila_lite.share.drivers.local import btrfs
 from manila_lite.share.drivers.local import driver as local_driver
 from manila_lite.share.drivers.local import process

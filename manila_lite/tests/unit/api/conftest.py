@@ -13,13 +13,13 @@ from oslo_messaging import opts as messaging_opts
 import pytest
 import webtest
 
-from manila_lite import conf
-from manila_lite import context as ml_context
-from manila_lite import rpc
 from manila_lite.api import app as api_app
 from manila_lite.api import microversion
+from manila_lite import conf
+from manila_lite import context as ml_context
 from manila_lite.db import api as db_api
 from manila_lite.db import models
+from manila_lite import rpc
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
 from manila_lite.share import rpcapi as share_rpcapi
 

@@ -9,11 +9,11 @@ itself in place of the cast, so every step is deterministic.
 import pytest
 
 from manila_lite import conf
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import messages as message_db
 from manila_lite.db import shares as share_db
+from manila_lite import messages
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault

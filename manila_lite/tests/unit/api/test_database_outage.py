@@ -14,8 +14,8 @@ import pymysql
 import pytest
 import sqlalchemy as sa
 
-from manila_lite import conf
 from manila_lite.api import app as api_app
+from manila_lite import conf
 from manila_lite.db import api as db_api
 from manila_lite.tests.unit.api.conftest import fault
 

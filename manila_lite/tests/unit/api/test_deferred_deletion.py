@@ -8,10 +8,10 @@ tests/unit/share/test_deferred_deletion.py.
 import pytest
 
 from manila_lite import conf
-from manila_lite import states
 from manila_lite.db import quotas
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault

@@ -5,11 +5,11 @@ bodies, filters and status codes manila-tempest-plugin relies on (issue
 import pytest
 
 from manila_lite import context as ml_context
-from manila_lite import states
 from manila_lite.db import share_metadata
 from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault

@@ -6,10 +6,10 @@ from oslo_utils import timeutils
 import pytest
 import sqlalchemy as sa
 
-from manila_lite import messages
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
+from manila_lite import messages
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT
 

@@ -9,13 +9,13 @@ finish it through the database as a share manager would.
 import pytest
 
 from manila_lite import conf
-from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share.api import recycle_bin
 from manila_lite.share.api import shares as share_api
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import create_share as _create
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault

@@ -6,9 +6,9 @@ import logging
 import pytest
 import webtest
 
+from manila_lite.api import app as api_app
 from manila_lite import conf
 from manila_lite import rpc
-from manila_lite.api import app as api_app
 from manila_lite.tests.unit.api.conftest import PROJECT
 
 CONF = conf.CONF

@@ -21,12 +21,9 @@ import collections
 from oslo_serialization import jsonutils
 import pytest
 
+from manila_lite.api import router
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import messages
-from manila_lite import policies
-from manila_lite import policy
-from manila_lite.api import router
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import messages as message_db
 from manila_lite.db import qos_types as qos_db
@@ -41,6 +38,9 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import messages
+from manila_lite import policies
+from manila_lite import policy
 from manila_lite.share.api import transfers as transfer_api
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT

@@ -3,8 +3,8 @@
 import pytest
 
 from manila_lite import conf
-from manila_lite import exception
 from manila_lite.db import shares as share_db
+from manila_lite import exception
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import PROJECT
 from manila_lite.tests.unit.api.test_query_counts import counted

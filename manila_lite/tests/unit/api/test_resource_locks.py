@@ -11,12 +11,12 @@ import datetime
 from oslo_utils import timeutils
 import pytest
 
-from manila_lite import conf
-from manila_lite import states
 from manila_lite.api import microversion
+from manila_lite import conf
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import resource_locks as lock_db
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type

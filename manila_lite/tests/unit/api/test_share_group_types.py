@@ -4,8 +4,8 @@ API (2.31+, experimental before 2.55)."""
 import pytest
 import sqlalchemy as sa
 
-from manila_lite import conf
 from manila_lite.api import microversion
+from manila_lite import conf
 from manila_lite.db import models
 from manila_lite.db import share_group_types as group_type_db
 from manila_lite.db import share_types as type_db

@@ -9,16 +9,16 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from manila_lite.api import microversion
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import states
-from manila_lite.api import microversion
 from manila_lite.db import models
 from manila_lite.db import quotas
 from manila_lite.db import services as service_db
 from manila_lite.db import share_group_types as group_type_db
 from manila_lite.db import share_groups as group_db
 from manila_lite.db import share_types as type_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import PROJECT
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import recycle_bin as bin_db
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import PROJECT
 

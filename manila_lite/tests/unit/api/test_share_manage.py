@@ -12,13 +12,13 @@ import pytest
 import sqlalchemy as sa
 
 from manila_lite import conf
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import quotas
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault

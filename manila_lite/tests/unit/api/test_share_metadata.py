@@ -2,8 +2,8 @@
 
 import pytest
 
-from manila_lite import states
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT

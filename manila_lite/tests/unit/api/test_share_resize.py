@@ -8,12 +8,12 @@ scheduler on the in-process transport, which checks the share's pool
 
 import pytest
 
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.db import messages as message_db
 from manila_lite.db import quotas
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import messages
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import PROJECT

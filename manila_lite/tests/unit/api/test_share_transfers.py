@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import api as db_api
 from manila_lite.db import models
@@ -19,6 +18,7 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share.api import transfers as transfer_api
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import fault
 from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
 from manila_lite.tests.unit.api.conftest import PROJECT

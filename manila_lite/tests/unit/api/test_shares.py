@@ -7,9 +7,9 @@ would.
 
 import pytest
 
-from manila_lite import states
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type

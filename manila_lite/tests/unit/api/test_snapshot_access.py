@@ -8,10 +8,10 @@ is deterministic.
 
 import pytest
 
-from manila_lite import states
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault

@@ -9,9 +9,9 @@ from urllib import parse
 
 import pytest
 
-from manila_lite import states
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
+from manila_lite import states
 from manila_lite.tests.unit.api.conftest import create_share
 from manila_lite.tests.unit.api.conftest import default_share_type
 from manila_lite.tests.unit.api.conftest import fault

@@ -8,9 +8,9 @@ import sys
 
 from gunicorn import config as gunicorn_config
 
-from manila_lite import conf
 from manila_lite.cmd import api as api_cmd
 from manila_lite.cmd import common
+from manila_lite import conf
 
 CONF = conf.CONF
 

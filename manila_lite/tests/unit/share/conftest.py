@@ -5,10 +5,10 @@ import pytest
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import states
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.share import manager as share_manager
+from manila_lite import states
 
 CONF = conf.CONF
 BACKEND = 'unitfake'

@@ -10,15 +10,15 @@ import pytest
 import sqlalchemy as sa
 
 from manila_lite import conf
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
+from manila_lite import messages
 from manila_lite.share.manager import access
+from manila_lite import states
 
 CONF = conf.CONF
 

@@ -11,16 +11,16 @@ import pytest
 import sqlalchemy as sa
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import quotas
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
+from manila_lite import messages
 from manila_lite.share.api import deferred as deferred_api
+from manila_lite import states
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 CONF = conf.CONF
@@ -244,8 +244,8 @@ def test_each_share_manager_host_sweeps_and_ensures_only_its_own(
 
 
 def test_manilas_option_name_still_works(tmp_path):
-    from oslo_config import cfg
     from manila_lite.conf import share_periodic
+    from oslo_config import cfg
     path = tmp_path / 'old.conf'
     path.write_text('[DEFAULT]\nis_deferred_deletion_enabled = true\n')
     conf = cfg.ConfigOpts()

@@ -1,16 +1,16 @@
 """The ensure shares run of the share manager, on the fake driver."""
 
-import pytest
 from oslo_messaging.notify import _impl_test
 from oslo_messaging import opts as messaging_opts
+import pytest
 
 from manila_lite import conf
-from manila_lite import rpc
-from manila_lite import states
 from manila_lite.db import ensure as ensure_db
 from manila_lite.db import services as service_db
 from manila_lite.db import shares as share_db
+from manila_lite import rpc
 from manila_lite.share.manager import ensure
+from manila_lite import states
 
 CONF = conf.CONF
 

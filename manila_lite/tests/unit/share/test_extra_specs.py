@@ -9,8 +9,8 @@ import types
 import pytest
 
 from manila_lite.scheduler import filters
-from manila_lite.share import extra_specs
 from manila_lite.share.api import create_options
+from manila_lite.share import extra_specs
 
 TRUE = ['True', 'true', 'TRUE', ' True ', '1', 't', 'T', 'yes', 'Yes', 'y',
         'on', 'ON', '<is> True', '<is>true', '<IS>  yes', '<is> 1', True]

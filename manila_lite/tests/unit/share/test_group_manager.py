@@ -8,12 +8,12 @@ import pytest
 
 from manila_lite import conf
 from manila_lite import context as ml_context
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import quotas
 from manila_lite.db import share_group_types as group_type_db
 from manila_lite.db import share_groups as group_db
+from manila_lite import exception
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite import states
 from manila_lite.tests.unit.share.conftest import BACKEND
 from manila_lite.tests.unit.share.conftest import PROJECT
 

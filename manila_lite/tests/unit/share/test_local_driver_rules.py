@@ -7,8 +7,8 @@ tests (test_local_driver*.py).
 
 import pytest
 
-from manila_lite import exception
 from manila_lite.conf import opts
+from manila_lite import exception
 from manila_lite.share.drivers.local import driver
 from manila_lite.share.drivers.local import ganesha
 from manila_lite.share.drivers.local import samba

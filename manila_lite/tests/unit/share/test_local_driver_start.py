@@ -14,12 +14,12 @@ import sys
 import textwrap
 from unittest import mock
 
-import pytest
 from oslo_config import cfg
+import pytest
 
-from manila_lite import exception
 from manila_lite.cmd import common
 from manila_lite.conf import backend as backend_conf
+from manila_lite import exception
 from manila_lite.share.drivers.local import btrfs
 from manila_lite.share.drivers.local import driver as local_driver
 from manila_lite.share.drivers.local import process

@@ -4,10 +4,10 @@ The fake driver knows shares it once created: unmanaging one and
 managing it back by its export path is the round trip an operator makes.
 """
 
-from manila_lite import states
 from manila_lite.db import quotas
 from manila_lite.db import share_manage as manage_db
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 

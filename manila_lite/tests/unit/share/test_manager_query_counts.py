@@ -4,11 +4,11 @@ transaction (the driver's call must not hold one open)."""
 
 import sqlalchemy as sa
 
-from manila_lite import states
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import quotas
 from manila_lite.db import shares as share_db
+from manila_lite import states
 from manila_lite.tests.unit.api.test_query_counts import counted_here
 from manila_lite.tests.unit.share.conftest import PROJECT
 

@@ -4,12 +4,12 @@ Each test starts the resize as the API does (db.share_resize.start) and
 calls the manager's RPC method directly.
 """
 
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.db import messages as message_db
 from manila_lite.db import quotas
 from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
+from manila_lite import messages
+from manila_lite import states
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 

@@ -4,9 +4,6 @@ driver_handles_share_servers=True and the standalone network plugin."""
 import pytest
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import messages
-from manila_lite import states
 from manila_lite.conf import backend as backend_conf
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import messages as message_db
@@ -16,9 +13,12 @@ from manila_lite.db import share_servers as server_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
+from manila_lite import messages
 from manila_lite.network import standalone
 from manila_lite.share import manager as share_manager
 from manila_lite.share.manager import servers as server_part
+from manila_lite import states
 from manila_lite.tests.unit.share.conftest import _NoScheduler
 from manila_lite.tests.unit.share.conftest import PROJECT
 

@@ -7,10 +7,10 @@ then look at what the fake backend holds.
 
 import pytest
 
-from manila_lite import states
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import states
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 

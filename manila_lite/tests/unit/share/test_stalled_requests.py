@@ -14,21 +14,21 @@ way.
 import datetime
 import threading
 
-import pytest
 from oslo_utils import timeutils
+import pytest
 import sqlalchemy as sa
 
 from manila_lite import conf
-from manila_lite import exception
-from manila_lite import states
 from manila_lite.db import access_rules as access_db
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
 from manila_lite.share.manager import redrive
 from manila_lite.share.manager import shares
 from manila_lite.share.manager import snapshots
+from manila_lite import states
 from manila_lite.tests.unit.share.conftest import PROJECT
 
 CONF = conf.CONF
