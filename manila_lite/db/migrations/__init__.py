@@ -9,6 +9,6 @@ script, against a database at the current head::
                                  'what it does', autogenerate=True)
 
 then edit it by hand: autogenerate writes batch operations, so the script
-also works on SQLite. ``tests/unit/test_migrations.py`` checks that the
+also works on SQLite. ``tests/unit/db/test_migrations.py`` checks that the
 scripts still build exactly the schema of models.py.
 """

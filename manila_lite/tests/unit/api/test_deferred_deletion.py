@@ -2,7 +2,7 @@
 
 The share service is not running here (casts go nowhere), so shares are
 made available by the test; the sweep itself is tested in
-tests/unit/share/test_deferred_deletion.py.
+tests/unit/share/manager/test_deferred_deletion.py.
 """
 
 import pytest

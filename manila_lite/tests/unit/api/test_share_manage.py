@@ -1,7 +1,7 @@
 """Manage and unmanage through the real WSGI stack (administrators).
 
 What the API answers and records; the driver's part is in
-tests/unit/share/test_manage_manager.py. Manage requests go through the
+tests/unit/share/manager/test_manage.py. Manage requests go through the
 real scheduler on the in-process transport, which checks that the share
 type fits the pool named.
 """

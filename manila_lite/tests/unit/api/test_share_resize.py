@@ -1,7 +1,7 @@
 """The extend and shrink actions through the real WSGI stack.
 
 What the API answers and records; the share managers' part is in
-tests/unit/share/test_resize_manager.py. Extends go through the real
+tests/unit/share/manager/test_resize.py. Extends go through the real
 scheduler on the in-process transport, which checks the share's pool
 (hostA@alpha#silver: 50 GiB free, thick).
 """
