@@ -4,10 +4,6 @@ from manila_lite.api import common
 from manila_lite.api.microversion import Version
 
 
-def _share_type_name(share, type_names):
-    return type_names.get(share.share_type_id)
-
-
 def _v2_2(d, share, ctx, types):
     d['snapshot_support'] = share.snapshot_support
 
