@@ -100,6 +100,7 @@ class Generator:
             (path, method, methods[method].__module__.rpartition('.')[2])
             for path, methods in router.ROUTES.items()
             for method in methods)
+        self.route = None
 
     # Valid-looking bodies, from the schemas.
 
@@ -218,6 +219,8 @@ class Generator:
     def request(self):
         rnd = self.random
         route, method, self.module = rnd.choice(self.routes)
+        # Which route the request walks, for callers counting coverage.
+        self.route = (route, method)
         damage = rnd.choice(['path', 'body', 'headers', 'query'])
         path = '/v2' + self._path(route, damage == 'path')
         if rnd.random() < 0.5:
