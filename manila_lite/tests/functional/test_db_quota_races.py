@@ -15,6 +15,7 @@ import threading
 
 from oslo_db.sqlalchemy import enginefacade
 import pytest
+import sqlalchemy as sa
 
 from manila_lite import conf
 from manila_lite import context as ml_context
@@ -173,3 +174,42 @@ def test_first_charges_that_all_read_no_usage_rows(on_server):
     sizes = [(USERS[n % 2], n + 1) for n in range(PER_PROJECT)]
     _assert_usage(ctx, _expected(
         {'p%d' % p: sizes for p in range(PROJECTS)}, type_id))
+
+
+@pytest.mark.parametrize('failing', ['share', 'instance'])
+def test_a_failed_insert_leaves_the_quota_as_it_was(on_any, failing):
+    """The charge and the rows go in one transaction: when an insert
+    fails (here a primary key taken already), the usage of the project,
+    its user and its share type is what it was before, on every engine."""
+    ctx = on_any
+    share_type = type_db.create(ctx, 'default',
+                                {'driver_handles_share_servers': 'False'})
+    first = share_db.create(
+        ctx, {'project_id': 'p1', 'user_id': 'u1', 'size': 2,
+              'share_proto': 'NFS'},
+        {'status': states.CREATING, 'host': HOST,
+         'share_type_id': share_type.id})
+    before = {scope: quotas.usages(ctx, 'p1', *scope)
+              for scope in (('',), ('u1',), ('', share_type.id))}
+    assert before[('',)]['gigabytes']['in_use'] == 2
+    taken = ({'id': first.id} if failing == 'share'
+             else {'id': first.instance.id})
+    share_values = {'project_id': 'p1', 'user_id': 'u1', 'size': 5,
+                    'share_proto': 'NFS'}
+    instance_values = {'status': states.CREATING, 'host': HOST,
+                       'share_type_id': share_type.id}
+    (share_values if failing == 'share' else instance_values).update(taken)
+
+    with pytest.raises(Exception) as err:
+        share_db.create(ctx, share_values, instance_values)
+    assert 'Duplicate' in type(err.value).__name__ or \
+        'IntegrityError' in repr(err.value), repr(err.value)
+
+    after = {scope: quotas.usages(ctx, 'p1', *scope)
+             for scope in (('',), ('u1',), ('', share_type.id))}
+    assert after == before
+    # Nor is half of it left: one share, one instance.
+    with db_api.get_engine().connect() as connection:
+        for table in ('shares', 'share_instances'):
+            assert connection.execute(sa.text(
+                'SELECT COUNT(*) FROM %s' % table)).scalar() == 1, table
