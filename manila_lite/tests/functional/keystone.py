@@ -21,7 +21,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import requests
 
@@ -65,7 +64,6 @@ class Keystone:
         self.config_path = os.path.join(self.workdir, 'keystone.conf')
         self.log_path = os.path.join(self.workdir, 'keystone.log')
         self.process = None
-        self.startup_seconds = None
         self.project_ids = {}
         self._sessions = {}
 
@@ -116,7 +114,6 @@ class Keystone:
                 result.stderr[-3000:]))
 
     def start(self, timeout=120):
-        started = time.monotonic()
         self.write_config()
         self.bootstrap()
         with open(self.log_path + '.stdout', 'ab') as log:
@@ -134,7 +131,6 @@ class Keystone:
 
         deploy.wait_for(up, timeout, interval=0.1, message='keystone at %s'
                         % self.url)
-        self.startup_seconds = time.monotonic() - started
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:

@@ -8,7 +8,6 @@ file pool, daemons in a server namespace) serves the whole module.
 
 import os
 import subprocess
-import time
 import uuid
 
 from oslo_config import cfg
@@ -24,7 +23,6 @@ from manila_lite.tests.functional import local_backend as lb
 
 pytestmark = pytest.mark.xdist_group('local-backend')
 GiB = 1024 ** 3
-TIMINGS = {}
 
 
 def make_driver(state_dir, loop_file, netns):
@@ -88,13 +86,6 @@ def rule(to, level='rw', access_type='ip'):
             'access_to': to, 'access_level': level}
 
 
-def timed(name, func, *args):
-    start = time.monotonic()
-    result = func(*args)
-    TIMINGS.setdefault(name, []).append(round(time.monotonic() - start, 3))
-    return result
-
-
 def preferred(locations):
     return next(loc['path'] for loc in locations if loc['preferred'])
 
@@ -102,7 +93,7 @@ def preferred(locations):
 def test_nfs_share_is_closed_until_allowed_and_follows_rw_ro(backend):
     drv, near, far = backend.driver, backend.near, backend.far
     share = new_share()
-    locations = timed('create_share', drv.create_share, None, share)
+    locations = drv.create_share(None, share)
     assert [(loc['is_admin_only'], loc['preferred']) for loc in locations] \
         == [(False, True), (True, False)]
     location = preferred(locations)
@@ -143,14 +134,14 @@ def test_size_is_enforced_and_resizes_respect_the_data(backend):
             GiB - 2 * 1024 ** 2)
     assert not near.nfs_write(location, 'overflow', os.urandom(4 * 1024 ** 2))
 
-    timed('extend_share', drv.extend_share, share, 2)
+    drv.extend_share(share, 2)
     payload = os.urandom(4 * 1024 ** 2)
     assert near.nfs_write(location, 'fits-now', payload)
     assert near.nfs_read(location, 'fits-now') == payload
     with pytest.raises(exception.ShareShrinkingPossibleDataLoss):
         drv.shrink_share(share, 1)
     os.unlink(os.path.join(lb.export_path(location), 'ballast'))
-    timed('shrink_share', drv.shrink_share, share, 1)
+    drv.shrink_share(share, 1)
     pools = drv.get_share_stats(refresh=True)['pools']
     assert pools[0]['pool_name'] == 'btrfs'
     assert pools[0]['provisioned_capacity_gb'] >= 1
@@ -166,23 +157,21 @@ def test_snapshot_revert_and_share_from_snapshot(backend):
     drv.update_access(None, share, [allowed], [allowed], [])
     assert near.nfs_write(location, 'data.txt', b'version one')
     snapshot = new_snapshot(share)
-    update = timed('create_snapshot', drv.create_snapshot, None, snapshot)
+    update = drv.create_snapshot(None, snapshot)
     assert update['provider_location'] == 'snapshots/' + snapshot['name']
     # nfs-cp cannot overwrite: change the file on the server.
     with open(os.path.join(lb.export_path(location), 'data.txt'), 'wb') as f:
         f.write(b'version two!')
     assert near.nfs_write(location, 'later.txt', b'after the snapshot')
 
-    timed('revert_to_snapshot', drv.revert_to_snapshot, None, snapshot,
-          [allowed], [])
+    drv.revert_to_snapshot(None, snapshot, [allowed], [])
     assert near.nfs_read(location, 'data.txt') == b'version one'
     assert near.nfs_read(location, 'later.txt') is None
     assert near.nfs_write(location, 'after-revert.txt', b'still writable')
 
     copy = new_share(size=2)
-    copy_location = preferred(timed('create_share_from_snapshot',
-                                    drv.create_share_from_snapshot, None,
-                                    copy, snapshot))
+    copy_location = preferred(drv.create_share_from_snapshot(None, copy,
+                                                             snapshot))
     assert near.nfs_read(copy_location, 'data.txt') is None
     drv.update_access(None, copy, [allowed], [allowed], [])
     assert near.nfs_read(copy_location, 'data.txt') == b'version one'
@@ -268,7 +257,7 @@ def test_ensure_shares_rebuilds_lost_servers_and_exports(backend):
                                       share['name']))
     assert near.nfs_read(nfs_location, 'keep.txt') is None
 
-    result = timed('ensure_shares', drv.ensure_shares, None, [nfs, cifs])
+    result = drv.ensure_shares(None, [nfs, cifs])
     for share in (nfs, cifs):
         assert result[share['id']]['status'] == states.AVAILABLE
         assert result[share['id']]['reapply_access_rules'] is True
@@ -310,8 +299,3 @@ def test_unmanage_then_manage_keeps_data(backend):
         drv.manage_existing(dict(new_share(), export_locations=[
             {'path': location}]), {})
     drv.delete_share(None, adopted)
-
-
-def test_timings_report(backend):
-    """Not a check: prints what the operations cost (see -s)."""
-    print('\nlocal driver timings (s): %s' % TIMINGS)

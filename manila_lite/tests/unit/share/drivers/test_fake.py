@@ -3,7 +3,6 @@
 import json
 import os
 import threading
-import time
 import uuid
 
 from oslo_config import cfg
@@ -227,31 +226,58 @@ def test_failing_unmanage_raises_the_error_the_manager_expects():
         drv.unmanage(share_dict())
 
 
-def test_operation_latency_overrides_the_default_latency():
-    drv, _ = make_driver(fake_operation_latency={'create_share': '0.3'})
+class _Clock:
+    """The fake driver's ``time.sleep``: records each wait and, while
+    ``hold`` is set, keeps the sleeping threads waiting until released,
+    so a test sees what happens during the latency without timing it."""
+
+    def __init__(self, hold=False):
+        self.waits = []
+        self.sleeping = threading.Semaphore(0)
+        self.release = threading.Event()
+        if not hold:
+            self.release.set()
+
+    def sleep(self, seconds):
+        self.waits.append(seconds)
+        self.sleeping.release()
+        assert self.release.wait(30), 'never released'
+
+
+def test_operation_latency_overrides_the_default_latency(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(fake.time, 'sleep', clock.sleep)
+    drv, _ = make_driver(fake_latency=0.1,
+                         fake_operation_latency={'create_share': '0.3'})
     share = share_dict()
-    start = time.monotonic()
     drv.create_share(None, share)
-    assert time.monotonic() - start >= 0.3
-    start = time.monotonic()
+    assert clock.waits == [0.3]
     drv.delete_share(None, share)
-    assert time.monotonic() - start < 0.2
+    assert clock.waits == [0.3, 0.1]
 
 
-def test_slow_operations_do_not_hold_the_lock_while_waiting():
+def test_slow_operations_do_not_hold_the_lock_while_waiting(monkeypatch):
+    clock = _Clock(hold=True)
+    monkeypatch.setattr(fake.time, 'sleep', clock.sleep)
     drv, _ = make_driver(fake_latency=0.4)
     threads = [threading.Thread(target=drv.create_share,
                                 args=(None, share_dict()))
                for _ in range(4)]
-    start = time.monotonic()
     for thread in threads:
         thread.start()
-    time.sleep(0.1)
-    drv.get_share_stats(refresh=True)
-    assert time.monotonic() - start < 0.3
+    for _ in threads:
+        assert clock.sleeping.acquire(timeout=30)
+    # All four are in their latency: the driver still answers.
+    reader = threading.Thread(target=drv.get_share_stats,
+                              kwargs={'refresh': True})
+    reader.start()
+    reader.join(30)
+    assert not reader.is_alive(), 'get_share_stats waited for the lock'
+    assert pool_stats(drv, 'pool0')['allocated_capacity_gb'] == 0
+    clock.release.set()
     for thread in threads:
-        thread.join()
-    assert time.monotonic() - start < 1.0
+        thread.join(30)
+    assert clock.waits == [0.4] * 4
     assert pool_stats(drv, 'pool0')['allocated_capacity_gb'] == 4
 
 
