@@ -134,11 +134,20 @@ def create(context, share_id, access_type, access_to, access_level,
     return get(context, rule.id)
 
 
+# A rule's key (on the rule row) and its states (on the mappings) in one
+# statement: under READ COMMITTED a second statement could see the sync
+# that set both commit in between, and show a rule active without its
+# key.
+_WITH_STATES = orm.joinedload(Rule.instance_mappings)
+
+
 def get(context, access_id):
     """A rule with its states and metadata, or 404. The caller checks it
     may see the rule's share."""
     with db_api.reader.using(context) as session:
-        rule = session.get(Rule, access_id)
+        rule = session.scalars(
+            sa.select(Rule).where(Rule.id == access_id)
+            .options(_WITH_STATES)).unique().one_or_none()
         if rule is None:
             raise exception.ShareAccessNotFound(access_id=access_id)
         return rule
@@ -151,6 +160,7 @@ def get_all_for_share(context, share_id, filters=None):
     filters = filters or {}
     with db_api.reader.using(context) as session:
         query = (sa.select(Rule).where(Rule.share_id == share_id)
+                 .options(_WITH_STATES)
                  .order_by(Rule.created_at, Rule.id))
         for key in ('access_type', 'access_level', 'access_key'):
             if filters.get(key):
@@ -158,7 +168,7 @@ def get_all_for_share(context, share_id, filters=None):
         for key, value in (filters.get('metadata') or {}).items():
             query = query.where(Rule.access_metadata.any(
                 sa.and_(Metadata.key == key, Metadata.value == value)))
-        rules = session.scalars(query).all()
+        rules = session.scalars(query).unique().all()
     if filters.get('access_to'):
         rules = [r for r in rules if same_grantee(
             r.access_type, r.access_to, filters['access_to'])]

@@ -5,11 +5,16 @@ db modules as the API and the share service delete them; nothing may be
 left behind, and no statement may set a NOT NULL foreign key to NULL
 (the ORM does so for loaded children a relationship does not cascade
 to, which all three databases refuse: a snapshot with metadata then
-stayed ``deleting`` forever).
+stayed ``deleting`` forever). An access rule is read with its
+per-instance states in one statement, so a read racing the share
+manager never pairs the rule row from before its commit with the states
+from after it.
 
 Each test runs on a fresh database of its own, the db modules' engine
 facade pointed at it for the test's length.
 """
+
+import threading
 
 from oslo_db.sqlalchemy import enginefacade
 import pytest
@@ -296,3 +301,56 @@ def test_share_server_destroy_takes_mappings_and_allocations(ctx):
         assert _count(model, share_server_id=server.id) == 0, \
             model.__tablename__
     assert _count(models.ShareServer, id=server.id) == 0
+
+
+def _read_one(ctx, share_id, access_id):
+    return access_db.get(ctx, access_id)
+
+
+def _read_list(ctx, share_id, access_id):
+    return access_db.get_all_for_share(ctx, share_id)[0]
+
+
+@pytest.mark.parametrize('database_url', sorted(SERVERS), indirect=True)
+@pytest.mark.parametrize('read', [_read_one, _read_list])
+def test_a_rule_read_racing_its_sync_is_never_torn(ctx, make_share, read):
+    """The share manager records a cephx rule as active with its key
+    right after a GET read the rule row: under READ COMMITTED (MariaDB
+    as configured, PostgreSQL's default) a second statement for the
+    states would see that commit and show the rule active without its
+    key, which a client waiting for active then took as the key."""
+    share = make_share()
+    rule = access_db.create(ctx, share.id, 'cephx', 'alice', 'ro')
+    access_db.start_sync(ctx, [share.instance.id], ())
+    _instances, rules, _servers = access_db.load_for_sync(
+        ctx, [share.instance.id])
+    [(mapping_id, _rule)] = rules[share.instance.id]
+    outcome = {'instance_id': share.instance.id, 'ok': True,
+               'keys': {rule.id: 'key-1'}, 'active': [mapping_id]}
+    recorded = []
+
+    def record_after_the_first_read(conn, cursor, statement, *args):
+        if recorded or 'FROM share_access_map' not in statement:
+            return
+        recorded.append(True)
+        # Another thread: the reader's transaction is still open.
+        worker = threading.Thread(
+            target=access_db.record_sync,
+            args=(ml_context.get_admin_context(), [outcome]))
+        worker.start()
+        worker.join()
+
+    engine = db_api.get_engine()
+    sa.event.listen(engine, 'after_cursor_execute',
+                    record_after_the_first_read)
+    try:
+        seen = read(ctx, share.id, rule.id)
+    finally:
+        sa.event.remove(engine, 'after_cursor_execute',
+                        record_after_the_first_read)
+    assert recorded, 'the sync was recorded during the read'
+    assert (access_db.rule_state(seen), seen.access_key) == (
+        states.ACCESS_APPLYING, None)
+    after = read(ctx, share.id, rule.id)
+    assert (access_db.rule_state(after), after.access_key) == (
+        states.ACCESS_ACTIVE, 'key-1')
