@@ -85,6 +85,9 @@ def test_rule_allowed_while_the_driver_removes_another_ends_active(
     held.release.set()
     manager.access.update_access(ctx, share.instance.id)
     assert _states(ctx, share.instance.id) == {old.id: states.ACCESS_ACTIVE}
+    # That call went through the held latency once; its permit is taken
+    # here so the wait below is for the deny's call, not this one.
+    assert held.waiting.acquire(timeout=0)
     held.release.clear()
 
     assert access_db.queue_deny(ctx, share.id, old.id)
