@@ -40,6 +40,9 @@ from manila_lite.share import driver
 from manila_lite import states
 
 LOG = logging.getLogger(__name__)
+# The injected latency's wait; tests hold it here rather than patch
+# time.sleep, which every other thread of the process calls too.
+_sleep = time.sleep
 
 fake_opts = [
     cfg.ListOpt('fake_pools', default=['pool0'],
@@ -308,7 +311,7 @@ class FakeShareDriver(driver.ShareDriver):
         latency = float(self._opt('fake_operation_latency').get(
             operation, self._opt('fake_latency')))
         if latency > 0:
-            time.sleep(latency)
+            _sleep(latency)
         if operation in self._opt('fake_fail_operations'):
             LOG.info('Injected failure of %s', operation)
             reason = 'injected failure of %s' % operation

@@ -227,9 +227,10 @@ def test_failing_unmanage_raises_the_error_the_manager_expects():
 
 
 class _Clock:
-    """The fake driver's ``time.sleep``: records each wait and, while
-    ``hold`` is set, keeps the sleeping threads waiting until released,
-    so a test sees what happens during the latency without timing it."""
+    """The fake driver's latency wait (``fake._sleep``): records each
+    wait and, while ``hold`` is set, keeps the sleeping threads waiting
+    until released, so a test sees what happens during the latency
+    without timing it."""
 
     def __init__(self, hold=False):
         self.waits = []
@@ -246,7 +247,7 @@ class _Clock:
 
 def test_operation_latency_overrides_the_default_latency(monkeypatch):
     clock = _Clock()
-    monkeypatch.setattr(fake.time, 'sleep', clock.sleep)
+    monkeypatch.setattr(fake, '_sleep', clock.sleep)
     drv, _ = make_driver(fake_latency=0.1,
                          fake_operation_latency={'create_share': '0.3'})
     share = share_dict()
@@ -258,7 +259,7 @@ def test_operation_latency_overrides_the_default_latency(monkeypatch):
 
 def test_slow_operations_do_not_hold_the_lock_while_waiting(monkeypatch):
     clock = _Clock(hold=True)
-    monkeypatch.setattr(fake.time, 'sleep', clock.sleep)
+    monkeypatch.setattr(fake, '_sleep', clock.sleep)
     drv, _ = make_driver(fake_latency=0.4)
     threads = [threading.Thread(target=drv.create_share,
                                 args=(None, share_dict()))

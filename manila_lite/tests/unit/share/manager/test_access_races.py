@@ -38,7 +38,7 @@ class _HeldDriverCall:
 @pytest.fixture
 def held(monkeypatch):
     call = _HeldDriverCall()
-    monkeypatch.setattr(fake.time, 'sleep', call.sleep)
+    monkeypatch.setattr(fake, '_sleep', call.sleep)
     CONF.set_override('fake_operation_latency', {'update_access': '1'},
                       group=BACKEND)
     yield call
