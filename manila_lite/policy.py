@@ -8,7 +8,8 @@ removing the file brings the defaults back.
 
 Only project-scoped tokens are accepted, as in Manila: every rule has
 ``scope_types=['project']``, and oslo.policy refuses a system- or
-domain-scoped token for it (answered 403 here).
+domain-scoped token for it (answered 403 here, also where a refused
+project-scoped caller is answered 404).
 """
 
 import threading
@@ -92,6 +93,10 @@ def reset():
     _ENFORCER = None
 
 
+class ScopeNotAccepted(exception.PolicyNotAuthorized):
+    """A token of a scope the rule does not take: a system-scoped one."""
+
+
 def authorize(context, action, target):
     """Raise PolicyNotAuthorized (403) unless ``action`` is allowed.
 
@@ -103,15 +108,21 @@ def authorize(context, action, target):
         enforcer().authorize(action, target, context, do_raise=True,
                              exc=exception.PolicyNotAuthorized,
                              action=action)
-    except (oslo_policy.PolicyNotRegistered, oslo_policy.InvalidScope):
+    except oslo_policy.PolicyNotRegistered:
         raise exception.PolicyNotAuthorized(action=action)
+    except oslo_policy.InvalidScope:
+        raise ScopeNotAccepted(action=action)
 
 
 def allowed(context, action, target):
     """Whether ``action`` is allowed, for optional behaviour (a filter
-    honoured only for some callers) rather than a refusal."""
+    honoured only for some callers, a resource answered 404 to those who
+    may not see it) rather than a refusal. A token of the wrong scope is
+    refused here too (403), as by every action."""
     try:
         authorize(context, action, target)
+    except ScopeNotAccepted:
+        raise
     except exception.PolicyNotAuthorized:
         return False
     return True

@@ -42,8 +42,6 @@ standalone_network_opts = [
                     'types.'),
 ]
 
-_RETRIES = 5
-
 
 def _ranges(network, specs):
     for spec in specs:
@@ -129,7 +127,8 @@ class StandaloneNetworkPlugin:
             return []
         values = self.subnet_values
         network_db.subnet_update(context, subnet.id, values)
-        for _attempt in range(_RETRIES):
+        while True:
+            # _free raises once the network has no address left.
             rows = [dict(share_server_id=share_server_id,
                          share_network_subnet_id=subnet.id,
                          ip_address=address, label=label,
@@ -142,12 +141,14 @@ class StandaloneNetworkPlugin:
             try:
                 server_db.add_allocations(context, rows)
             except db_exception.DBDuplicateEntry:
+                # Another server's allocation of one of these addresses
+                # was committed since they were read: each retry follows
+                # someone's progress, so no fixed number of tries (five
+                # gave up with eight servers allocating at once).
                 LOG.info('An address of %s was taken meanwhile; retrying',
                          self.network)
                 continue
             return server_db.allocations(context, share_server_id, subnet.id)
-        raise exception.NetworkBadConfigurationException(
-            reason='could not allocate addresses in %s' % self.network)
 
     def deallocate(self, context, allocations):
         server_db.delete_allocations(context, [a.id for a in allocations])

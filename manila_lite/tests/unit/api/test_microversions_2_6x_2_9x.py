@@ -486,14 +486,8 @@ def test_migration_progress(api, plain_type):
     assert 'no migration being performed' in fault(resp)[1]
 
 
-# --- what is not served -----------------------------------------------------
-
-@pytest.mark.parametrize('path', ['/share-backups', '/share-instances'])
-def test_resources_not_served_answer_404(api, path):
-    for url in (path, '/' + PROJECT + path, path + '/some-id'):
-        resp = api.get(url, version='2.100', role='member', status=404)
-        assert fault(resp)[0] == 'itemNotFound'
-
+# --- the maximum -----------------------------------------------------------
+# (What is not served answers 404 at every version: test_every_microversion.)
 
 def test_advertised_maximum_is_2_100(api):
     root = api.app.get('/', expect_errors=True).json['versions'][0]

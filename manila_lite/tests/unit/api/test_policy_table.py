@@ -18,6 +18,7 @@ action comes with its row.
 
 import collections
 
+from oslo_policy import policy as oslo_policy
 from oslo_serialization import jsonutils
 import pytest
 
@@ -38,6 +39,7 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite import exception
 from manila_lite import messages
 from manila_lite import policies
 from manila_lite import policy
@@ -884,11 +886,12 @@ def enforced(monkeypatch):
     return seen
 
 
-def call(api, persona, method, path, body=None, version='2.64'):
+def call(api, persona, method, path, body=None, version='2.64',
+         headers=None):
     user, project, roles = PERSONAS[persona]
-    headers = {'X-Auth-Token': '%s:%s' % (user, project),
-               'X-Roles': roles,
-               'X-OpenStack-Manila-API-Version': version}
+    headers = dict(headers or {}, **{
+        'X-Auth-Token': '%s:%s' % (user, project), 'X-Roles': roles,
+        'X-OpenStack-Manila-API-Version': version})
     kwargs = {'headers': headers, 'status': '*', 'expect_errors': True}
     if body is not None:
         return getattr(api.app, method.lower() + '_json')('/v2' + path, body,
@@ -903,8 +906,9 @@ def _cases():
             yield pytest.param(row, persona, expected, id=label)
 
 
-@pytest.mark.parametrize('row,persona,expected', _cases())
-def test_persona(api, world, enforced, row, persona, expected):
+def call_row(api, world, row, persona, headers=None):
+    """The row's request as ``persona``, once the world holds what the
+    row acts on."""
     if '{snap' in row.path + jsonutils.dumps(row.body):
         add_snapshot_world(world)
     if any('{%s}' % key in row.path + jsonutils.dumps(row.body)
@@ -931,8 +935,13 @@ def test_persona(api, world, enforced, row, persona, expected):
         for key, value in world.items():
             text = text.replace('{%s}' % key, value)
         body = jsonutils.loads(text)
-    resp = call(api, persona, row.method, row.path.format(**world), body,
-                version=row.version)
+    return call(api, persona, row.method, row.path.format(**world), body,
+                version=row.version, headers=headers)
+
+
+@pytest.mark.parametrize('row,persona,expected', _cases())
+def test_persona(api, world, enforced, row, persona, expected):
+    resp = call_row(api, world, row, persona)
     if expected == 'ok':
         assert 200 <= resp.status_int < 300, (resp.status, resp.body)
     else:
@@ -940,6 +949,59 @@ def test_persona(api, world, enforced, row, persona, expected):
     if persona == 'admin':
         # The row exercises the rule it names.
         assert row.rule in enforced, enforced
+
+
+# -- system scope -------------------------------------------------------------
+
+SYSTEM_SCOPE = {'OpenStack-System-Scope': 'all'}
+
+
+def _actions():
+    """One row per rule, method and route of the table, which holds every
+    route (test_every_route_is_in_the_table)."""
+    seen = set()
+    for row in TABLE:
+        if (row.rule, row.method, row.route) not in seen:
+            seen.add((row.rule, row.method, row.route))
+            yield pytest.param(row, id='%s-%s-%s' % (row.rule, row.method,
+                                                     row.path))
+
+
+@pytest.mark.parametrize('row', _actions())
+def test_system_scoped_token_is_refused_by_every_action(api, world,
+                                                        enforced, row):
+    """As the admin persona, whose project-scoped token the same row
+    serves (test_persona), but system-scoped: 403 from the first rule
+    checked, whatever the row."""
+    resp = call_row(api, world, row, 'admin', headers=SYSTEM_SCOPE)
+    assert resp.status_int == 403, (resp.status, resp.body)
+    assert resp.json['forbidden']['message'] == (
+        "Policy doesn't allow %s to be performed." % enforced[-1])
+
+
+def test_system_scoped_admin_passes_no_action_rule():
+    """Every registered rule of an action, checked for a system-scoped
+    administrator: refused, as each is for projects only."""
+    system_admin = ml_context.RequestContext(
+        user_id='admin', system_scope='all',
+        roles=['admin', 'member', 'reader'])
+    project_admin = ml_context.RequestContext(
+        user_id='admin', project_id=ADMIN_PROJECT,
+        roles=['admin', 'member', 'reader'])
+    actions = [rule for rule in policies.list_rules()
+               if isinstance(rule, oslo_policy.DocumentedRuleDefault)]
+    assert len(actions) > 150
+    passed = []
+    for rule in actions:
+        target = {'project_id': ADMIN_PROJECT, 'user_id': 'admin'}
+        assert rule.scope_types == ['project'], rule.name
+        policy.authorize(project_admin, rule.name, target)
+        try:
+            policy.authorize(system_admin, rule.name, target)
+        except exception.PolicyNotAuthorized:
+            continue
+        passed.append(rule.name)
+    assert passed == []
 
 
 def test_table_rows_are_well_formed():
