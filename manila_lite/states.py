@@ -116,7 +116,8 @@ SHARE_INSTANCE = {
     AWAITING_TRANSFER: {AVAILABLE},
     ERROR: {DELETING, UNMANAGE_STARTING, DELETING_IN_DRIVER},
     DELETING: {DELETED, ERROR_DELETING},
-    ERROR_DELETING: {DELETING},
+    # A failed delete waits for force_delete or reset_status.
+    ERROR_DELETING: set(),
     # The quota is already free: these never go back to a live status
     # except through an administrator's reset_status, which charges it.
     DELETING_IN_DRIVER: {DELETED, DELETING_IN_DRIVER_ERROR},
@@ -158,7 +159,7 @@ SNAPSHOT = {
     ERROR: {DELETING, UNMANAGE_STARTING, DELETING_IN_DRIVER},
     RESTORING: {AVAILABLE},
     DELETING: {DELETED, ERROR_DELETING},
-    ERROR_DELETING: {DELETING},
+    ERROR_DELETING: set(),
     DELETING_IN_DRIVER: {DELETED, DELETING_IN_DRIVER_ERROR},
     DELETING_IN_DRIVER_ERROR: {DELETING_IN_DRIVER},
     MANAGE_STARTING: {AVAILABLE, MANAGE_ERROR},
@@ -169,6 +170,12 @@ SNAPSHOT = {
 # Snapshot statuses in which work is under way on the backend.
 SNAPSHOT_BUSY = (CREATING, DELETING, RESTORING, MANAGE_STARTING,
                  UNMANAGE_STARTING, DELETING_IN_DRIVER)
+# Actions that leave the status as it is, so no transition answers
+# them: the share statuses in which a snapshot may be taken, and the
+# snapshot statuses in which a share may be made from the snapshot or
+# transferred with it.
+SHARE_SNAPSHOTTABLE = (AVAILABLE,)
+SNAPSHOT_USABLE = (AVAILABLE,)
 
 # Access rules of a mountable snapshot (2.32+): one state per rule and
 # snapshot instance, with the names of share rules. The API queues
@@ -192,9 +199,8 @@ SHARE_GROUP = {
     AVAILABLE: {DELETING},
     ERROR: {DELETING},
     DELETING: {DELETED, ERROR_DELETING},
-    ERROR_DELETING: {DELETING},
+    ERROR_DELETING: set(),
 }
-SHARE_GROUP_DELETABLE = (AVAILABLE, ERROR)
 # Statuses an administrator may set on a share group with reset_status.
 SHARE_GROUP_RESET_STATUSES = (AVAILABLE, ERROR, CREATING, DELETING,
                               ERROR_DELETING)
@@ -226,9 +232,14 @@ def sources(table, target):
     return sorted(s for s, targets in table.items() if target in targets)
 
 
+def allowed(table, current, target):
+    """Whether ``current`` may move to ``target``."""
+    return target in table.get(current, ())
+
+
 def check(table, resource, resource_id, current, target):
     """Raise 409 unless ``current`` may move to ``target``."""
-    if target not in table.get(current, ()):
+    if not allowed(table, current, target):
         raise exception.InvalidStatusTransition(
             resource=resource, id=resource_id, current=current,
             allowed=', '.join(sources(table, target)))

@@ -16,8 +16,12 @@ from manila_lite import states
 
 Share = models.Share
 Instance = models.ShareInstance
-# Shares whose status lets them go to (and be purged from) the bin.
-SOFT_DELETABLE = (states.AVAILABLE, states.ERROR)
+
+
+def soft_deletable():
+    """The statuses in which a share may go to (and be purged from) the
+    bin: those its delete starts from."""
+    return states.sources(states.SHARE_INSTANCE, states.DELETING)
 
 
 def not_soft_deleted():
@@ -44,7 +48,7 @@ def soft_delete(context, share_id, retention_seconds):
             sa.update(Share)
             .where(Share.id == share_id, not_soft_deleted(),
                    sa.exists().where(Instance.share_id == Share.id,
-                                     Instance.status.in_(SOFT_DELETABLE)),
+                                     Instance.status.in_(soft_deletable())),
                    ~sa.exists().where(
                        models.ShareSnapshot.share_id == Share.id))
             .values(is_soft_deleted=True,
@@ -77,6 +81,6 @@ def expired(context, limit):
             sa.select(Share).join(Share.instance)
             .where(Share.is_soft_deleted.is_(True),
                    Share.scheduled_to_be_deleted_at <= timeutils.utcnow(),
-                   Instance.status.in_(SOFT_DELETABLE))
+                   Instance.status.in_(soft_deletable()))
             .order_by(Share.scheduled_to_be_deleted_at, Share.id)
             .limit(limit)).unique().all()

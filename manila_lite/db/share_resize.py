@@ -1,9 +1,10 @@
 """Extend and shrink as the database records them.
 
 Each step is one transaction changing the instance status, the share size
-and the quota together. Starting a resize moves the instance from
-``available`` and reserves the change of gigabytes (more for an extend,
-less for a shrink, which is only held aside); the share manager then
+and the quota together. Starting a resize moves the instance to
+extending or shrinking, from a status the state table allows, and
+reserves the change of gigabytes (more for an extend, less for a shrink,
+which is only held aside); the share manager then
 commits that reservation in the transaction that records the new size, or
 rolls it back in the one that records the failure. The reservation is
 owned by the instance, so a restarted share manager finds it again and
@@ -44,10 +45,11 @@ def check_new_size(target, size, new_size):
 
 @db_api.retry_on_deadlock
 def start(context, share, target, new_size):
-    """available -> ``target`` (extending or shrinking), quota reserved.
+    """Move to ``target`` (extending or shrinking) from a status the
+    state table allows it from, and reserve the quota.
 
-    Returns the reservation ids, or None when the share is no longer
-    available. The size is checked again inside the transaction, so a
+    Returns the reservation ids, or None when the share is no longer in
+    such a status. The size is checked again inside the transaction, so a
     resize that finished meanwhile cannot make this one wrong. Raises
     OverQuota (nothing written) when an extend does not fit the quota.
     """
@@ -56,7 +58,8 @@ def start(context, share, target, new_size):
         moved = session.execute(
             sa.update(Instance)
             .where(Instance.id == instance_id,
-                   Instance.status == states.AVAILABLE)
+                   Instance.status.in_(
+                       states.sources(states.SHARE_INSTANCE, target)))
             .values(status=target, updated_at=timeutils.utcnow())).rowcount
         if not moved:
             return None

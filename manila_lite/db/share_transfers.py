@@ -55,30 +55,33 @@ def _snapshots(session, share_id):
 
 def _check_snapshots(snapshots):
     for snapshot in snapshots:
-        if snapshot.status != states.AVAILABLE:
+        if snapshot.status not in states.SNAPSHOT_USABLE:
             raise exception.InvalidShareSnapshot(
-                reason='Snapshot %s status must be available, not %s.'
-                       % (snapshot.id, snapshot.status))
+                reason='Snapshot %s status must be %s, not %s.'
+                       % (snapshot.id, ' or '.join(states.SNAPSHOT_USABLE),
+                          snapshot.status))
 
 
 @db_api.retry_on_deadlock
 def create(context, share, values):
     """Record a transfer of ``share`` and move it to awaiting_transfer.
 
-    400 unless the share is still available and all its snapshots are.
+    400 unless the share may still move there and its snapshots are all
+    available.
     """
     transfer = Transfer(resource_type=RESOURCE_TYPE, resource_id=share.id,
                         source_project_id=share.project_id, **values)
+    sources = states.sources(states.SHARE_INSTANCE, states.AWAITING_TRANSFER)
     with db_api.writer.using(context) as session:
         moved = session.execute(
             sa.update(Instance)
             .where(Instance.id == share.instance.id,
-                   Instance.status == states.AVAILABLE)
+                   Instance.status.in_(sources))
             .values(status=states.AWAITING_TRANSFER,
                     updated_at=timeutils.utcnow())).rowcount
         if not moved:
             raise exception.InvalidShare(
-                reason="Share's status must be available.")
+                reason="Share's status must be %s." % ' or '.join(sources))
         _check_snapshots(_snapshots(session, share.id))
         session.add(transfer)
         session.flush()

@@ -296,26 +296,30 @@ def start_revert(context, snapshot, share):
     fit.
     """
     delta = snapshot.size - share.size
-    now = timeutils.utcnow()
     with db_api.writer.using(context) as session:
-        if not session.execute(
-                sa.update(ShareInstance)
-                .where(ShareInstance.id == share.instance.id,
-                       ShareInstance.status == states.AVAILABLE)
-                .values(status=states.REVERTING, updated_at=now)).rowcount:
-            raise exception.InvalidStatusTransition(
-                resource='Share', id=share.id, current='not available',
-                allowed=states.AVAILABLE)
-        if not session.execute(
-                sa.update(Instance)
-                .where(Instance.snapshot_id == snapshot.id,
-                       Instance.status == states.AVAILABLE)
-                .values(status=states.RESTORING, updated_at=now)).rowcount:
-            raise exception.InvalidStatusTransition(
-                resource='Snapshot', id=snapshot.id,
-                current='not available', allowed=states.AVAILABLE)
+        _revert_move(session, ShareInstance,
+                     ShareInstance.id == share.instance.id,
+                     states.SHARE_INSTANCE, states.REVERTING, 'Share',
+                     share.id)
+        _revert_move(session, Instance, Instance.snapshot_id == snapshot.id,
+                     states.SNAPSHOT, states.RESTORING, 'Snapshot',
+                     snapshot.id)
         quotas.consume(session, share.project_id, share.user_id,
                        share.instance.share_type_id, {'gigabytes': delta})
+
+
+def _revert_move(session, model, where, table, target, resource,
+                 resource_id):
+    """Move the row ``where`` picks to ``target`` from a status ``table``
+    allows it from; 409 when it is in none."""
+    sources = states.sources(table, target)
+    if not session.execute(
+            sa.update(model).where(where, model.status.in_(sources))
+            .values(status=target, updated_at=timeutils.utcnow())).rowcount:
+        raise exception.InvalidStatusTransition(
+            resource=resource, id=resource_id,
+            current='not %s' % ' or '.join(sources),
+            allowed=', '.join(sources))
 
 
 def finish_revert(context, snapshot_id, succeeded):

@@ -18,6 +18,7 @@ from manila_lite.db import share_networks as network_db
 from manila_lite import exception
 from manila_lite.share.api import networks as network_api
 from manila_lite.share.api import security_service_update as security_update
+from manila_lite import states
 
 V2_26 = Version('2.26')
 V2_36 = Version('2.36')
@@ -309,10 +310,11 @@ def _reset_status(req, network, args):
     common.authorize(req, 'share_network:reset_status',
                      {'project_id': network.project_id})
     status = (args or {}).get('status')
-    if status not in ('active', 'error', 'network_change'):
+    allowed = sorted(states.SHARE_NETWORK)
+    if status not in allowed:
         raise exception.InvalidInput(
-            reason='Invalid status %r; allowed are active, error, '
-                   'network_change.' % status)
+            reason='Invalid status %r; allowed are %s.'
+                   % (status, ', '.join(allowed)))
     network_db.update(common.context(req).elevated(), network.id,
                       {'status': status})
 

@@ -19,7 +19,6 @@ from manila_lite import states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
-DELETABLE = (states.AVAILABLE, states.ERROR)
 
 
 def applies(force, status):
@@ -37,7 +36,8 @@ def delete_share(context, share_rpc, share, force=False):
     """
     instance = share.instance
     if instance.status in states.DEFERRED_DELETION:
-        _refuse_unless_forced('Share', share.id, instance.status, force)
+        _refuse_unless_forced(states.SHARE_INSTANCE, 'Share', share.id,
+                              instance.status, force)
         count = snapshot_db.count_for_share(context, share.id)
         if count:
             raise exception.InvalidShare(
@@ -58,7 +58,7 @@ def delete_share(context, share_rpc, share, force=False):
         share_db.destroy(context, share.id)
         return
     if not deferred_db.start_share(context, instance.id):
-        raise _not_deletable('Share', share.id,
+        raise _not_deletable(states.SHARE_INSTANCE, 'Share', share.id,
                              share_db.get(context, share.id).status)
     LOG.info('Share %s is deleting_in_driver; its quota is free',
              share.id)
@@ -67,34 +67,39 @@ def delete_share(context, share_rpc, share, force=False):
 def delete_snapshot(context, share_rpc, host, snapshot, force=False):
     instance = snapshot.instance
     if instance.status in states.DEFERRED_DELETION:
-        _refuse_unless_forced('Snapshot', snapshot.id, instance.status,
-                              force)
+        _refuse_unless_forced(states.SNAPSHOT, 'Snapshot', snapshot.id,
+                              instance.status, force)
         deferred_db.retry_now(context, deferred_db.SnapshotInstance,
                               deferred_db.SnapshotInstance.id, instance.id,
                               states.DELETING_IN_DRIVER_ERROR)
         share_rpc.delete_snapshot(context, host, snapshot.id, force=True)
         return
     if not deferred_db.start_snapshot(context, snapshot.id):
-        raise _not_deletable('Snapshot', snapshot.id,
+        raise _not_deletable(states.SNAPSHOT, 'Snapshot', snapshot.id,
                              snapshot_db.get(context, snapshot.id).status)
     LOG.info('Snapshot %s is deleting_in_driver; its quota is free',
              snapshot.id)
 
 
-def _refuse_unless_forced(resource, resource_id, status, force):
+def _refuse_unless_forced(table, resource, resource_id, status, force):
     """A user's second delete of what is being deleted is refused (the
     seed's rule). An administrator's force delete removes it now,
     whatever the driver says, as force delete does for any status; its
     quota was given back already, so the row leaves without a release
     (db.shares.destroy and db.snapshots.destroy check the status)."""
     if not force:
-        raise _not_deletable(resource, resource_id, status)
+        raise _not_deletable(table, resource, resource_id, status)
 
 
-def _not_deletable(resource, resource_id, status):
+def _not_deletable(table, resource, resource_id, status):
+    """409 naming the statuses a delete starts from: those the table
+    lets reach deleting_in_driver but deferred deletion's own, which a
+    force delete alone goes on from."""
+    allowed = [s for s in states.sources(table, states.DELETING_IN_DRIVER)
+               if s not in states.DEFERRED_DELETION]
     return exception.InvalidStatusTransition(
         resource=resource, id=resource_id, current=status,
-        allowed=', '.join(DELETABLE))
+        allowed=', '.join(allowed))
 
 
 def _check_reset_target(status, allowed):

@@ -121,6 +121,13 @@ def _check_network(share_types, share_network_id):
                    'share_network_id must not be provided.')
 
 
+def _not_deletable(status):
+    return exception.InvalidShareGroup(
+        reason='Share group status must be one of %s, not %s.'
+               % (', '.join(states.sources(states.SHARE_GROUP,
+                                           states.DELETING)), status))
+
+
 def schedule_spec(group, share_types, group_type, allowed_zones):
     """What the scheduler needs to place a group, as plain data."""
     return {
@@ -173,20 +180,14 @@ class API:
             # Never placed: no backend holds anything of it.
             group_db.destroy(context, group.id)
             return
-        if group.status not in states.SHARE_GROUP_DELETABLE:
-            raise exception.InvalidShareGroup(
-                reason='Share group status must be one of %s, not %s.'
-                       % (', '.join(states.SHARE_GROUP_DELETABLE),
-                          group.status))
+        if not states.allowed(states.SHARE_GROUP, group.status,
+                              states.DELETING):
+            raise _not_deletable(group.status)
         # Shares cannot join a group yet, so none holds shares or
         # snapshots to refuse the delete for.
         rpc.BROKER.check()
-        if not group_db.transition(context, group.id, states.DELETING,
-                                   sources=states.SHARE_GROUP_DELETABLE):
-            current = group_db.get(context, group.id).status
-            raise exception.InvalidShareGroup(
-                reason='Share group status must be one of %s, not %s.'
-                       % (', '.join(states.SHARE_GROUP_DELETABLE), current))
+        if not group_db.transition(context, group.id, states.DELETING):
+            raise _not_deletable(group_db.get(context, group.id).status)
         try:
             self.share_rpc.delete_share_group(context, group.host, group.id)
         except exception.BrokerUnavailable:

@@ -27,13 +27,23 @@ CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 SHARE_BINARY = 'manila-share'
 
-# Statuses in which work on the share is under way.
+# Statuses in which work on the share is under way: an unmanage the state
+# table refuses in one of them says so.
 TRANSITIONAL = (states.CREATING, states.DELETING, states.MANAGE_STARTING,
                 states.UNMANAGE_STARTING,
                 states.MANAGE_ERROR_UNMANAGE_STARTING, states.EXTENDING,
                 states.SHRINKING, states.REVERTING, states.RESTORING,
                 states.MIGRATING, states.MIGRATING_TO,
                 states.SERVER_MIGRATING)
+
+
+def _unmanage_target(status):
+    """The status an unmanage from ``status`` moves to: a failed manage
+    has its own, which gives no quota back."""
+    if states.allowed(states.SHARE_INSTANCE, status,
+                      states.MANAGE_ERROR_UNMANAGE_STARTING):
+        return states.MANAGE_ERROR_UNMANAGE_STARTING
+    return states.UNMANAGE_STARTING
 
 
 def check_service_host(context, service_host):
@@ -98,7 +108,9 @@ class ManageAPIMixin:
         lock_api.check_share_unlocked(context, share, 'unmanage',
                                       exception.ForbiddenAction)
         instance = share.instance
-        if share.status in TRANSITIONAL:
+        target = _unmanage_target(share.status)
+        allowed = states.allowed(states.SHARE_INSTANCE, share.status, target)
+        if share.status in TRANSITIONAL and not allowed:
             raise exception.ForbiddenAction(
                 reason="Share with transitional state can not be "
                        "unmanaged. Share '%s' is in '%s' state."
@@ -108,12 +120,8 @@ class ManageAPIMixin:
             raise exception.ForbiddenAction(
                 reason="Share '%s' can not be unmanaged because it has "
                        "'%s' dependent snapshot(s)." % (share.id, snapshots))
-        target = (states.MANAGE_ERROR_UNMANAGE_STARTING
-                  if share.status == states.MANAGE_ERROR
-                  else states.UNMANAGE_STARTING)
-        allowed = states.sources(states.SHARE_INSTANCE, target)
         rpc.BROKER.check()
-        if share.status not in allowed or not share_db.transition(
+        if not allowed or not share_db.transition(
                 context, instance.id, target, sources=[share.status]):
             raise exception.ForbiddenAction(
                 reason="Share '%s' can not be unmanaged in status '%s'."

@@ -30,10 +30,11 @@ def soft_delete(context, share):
     if share.is_soft_deleted:
         raise exception.ForbiddenAction(
             reason='Share %s has been soft deleted already.' % share.id)
-    if share.status not in bin_db.SOFT_DELETABLE:
+    allowed = bin_db.soft_deletable()
+    if share.status not in allowed:
         raise exception.ForbiddenAction(
             reason='Share status must be one of %s, not %s.'
-                   % (', '.join(bin_db.SOFT_DELETABLE), share.status))
+                   % (', '.join(allowed), share.status))
     count = snapshot_db.count_for_share(context, share.id)
     if count:
         raise exception.ForbiddenAction(

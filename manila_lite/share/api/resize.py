@@ -1,7 +1,8 @@
 """Extend and shrink as the API sees them: validate, reserve, cast.
 
-A mixin of share.api.API. Starting a resize moves the share from
-``available`` and reserves the change of gigabytes in one transaction
+A mixin of share.api.API. Starting a resize moves the share to
+extending or shrinking, from a status the state table allows, and
+reserves the change of gigabytes in one transaction
 (db.share_resize.start), so a request over quota changes nothing. An
 extend goes to the scheduler, which checks that the share's pool has room
 for the growth, unless an administrator forces it (2.64+); a shrink goes
@@ -56,14 +57,19 @@ def check_provisioning_size(share_type, new_size, key):
                    "type '%s'." % (new_size, what, limit, share_type.name))
 
 
+def _resizable(target):
+    """The statuses a resize to ``target`` starts from, for messages."""
+    return ', '.join(states.sources(states.SHARE_INSTANCE, target))
+
+
 @contextlib.contextmanager
-def _undone_without_broker(context, instance_id, status, reservations):
+def _undone_without_broker(context, share, status, reservations):
     """A resize whose request the broker would not take did not start:
-    the share is available again and its reservation given back."""
+    the share is back in its status and its reservation given back."""
     try:
         yield
     except exception.BrokerUnavailable:
-        resize_db.fail(context, instance_id, status, states.AVAILABLE,
+        resize_db.fail(context, share.instance.id, status, share.status,
                        reservations)
         raise
 
@@ -72,11 +78,11 @@ class ResizeAPIMixin:
     """extend and shrink of share.api.API."""
 
     @staticmethod
-    def _check_resizable(share, action):
-        if share.status != states.AVAILABLE:
+    def _check_resizable(share, target, action):
+        if not states.allowed(states.SHARE_INSTANCE, share.status, target):
             raise exception.InvalidShare(
                 reason="Share %s status must be '%s' to %s, but current "
-                       "status is: %s." % (share.id, states.AVAILABLE,
+                       "status is: %s." % (share.id, _resizable(target),
                                            action, share.status))
         if not share.host:
             raise exception.InvalidShare(
@@ -97,7 +103,7 @@ class ResizeAPIMixin:
             current = share_db.instance_get(context, share.instance.id).status
             raise exception.InvalidShare(
                 reason="Share %s status must be '%s', but current status "
-                       "is: %s." % (share.id, states.AVAILABLE, current))
+                       "is: %s." % (share.id, _resizable(target), current))
         return reservations
 
     def extend(self, context, share, new_size, force=False,
@@ -105,7 +111,7 @@ class ResizeAPIMixin:
         """``force`` skips the scheduler's capacity check (admin only);
         ``beyond_max_size``: the caller may pass the type's
         max_share_size, up to its max_share_extend_size."""
-        self._check_resizable(share, 'extend')
+        self._check_resizable(share, states.EXTENDING, 'extend')
         resize_db.check_new_size(states.EXTENDING, share.size, new_size)
         share_type = _share_type(context, share)
         check_provisioning_size(share_type, new_size,
@@ -114,7 +120,7 @@ class ResizeAPIMixin:
         reservations = self._start_resize(context, share,
                                           states.EXTENDING, new_size)
         instance = share.instance
-        with _undone_without_broker(context, instance.id, states.EXTENDING,
+        with _undone_without_broker(context, share, states.EXTENDING,
                                     reservations):
             if force:
                 self.share_rpc.extend_share(context, instance.host,
@@ -130,14 +136,14 @@ class ResizeAPIMixin:
                  new_size, ' (forced)' if force else '')
 
     def shrink(self, context, share, new_size):
-        self._check_resizable(share, 'shrink')
+        self._check_resizable(share, states.SHRINKING, 'shrink')
         resize_db.check_new_size(states.SHRINKING, share.size, new_size)
         check_provisioning_size(_share_type(context, share), new_size,
                                 MIN_SIZE)
         reservations = self._start_resize(context, share,
                                           states.SHRINKING, new_size)
         instance = share.instance
-        with _undone_without_broker(context, instance.id, states.SHRINKING,
+        with _undone_without_broker(context, share, states.SHRINKING,
                                     reservations):
             self.share_rpc.shrink_share(context, instance.host, instance.id,
                                         new_size, reservations)

@@ -30,7 +30,10 @@ from manila_lite import states
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-DELETABLE = (states.AVAILABLE, states.ERROR)
+
+def _deletable():
+    """The statuses a share's delete starts from, for messages."""
+    return ', '.join(states.sources(states.SHARE_INSTANCE, states.DELETING))
 
 
 class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
@@ -135,10 +138,11 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
         lock_api.check_share_unlocked(context, share, 'delete',
                                       exception.ShareBusy)
         instance = share.instance
-        if instance.status not in DELETABLE:
+        if not states.allowed(states.SHARE_INSTANCE, instance.status,
+                              states.DELETING):
             raise exception.ShareBusy(
                 reason='Share status must be one of %s, not %s.'
-                       % (', '.join(DELETABLE), instance.status))
+                       % (_deletable(), instance.status))
         self._delete(context, share, force=False)
 
     def force_delete(self, context, share):
@@ -171,7 +175,7 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
             current = share_db.get(context, share.id).status
             raise exception.InvalidStatusTransition(
                 resource='Share', id=share.id, current=current,
-                allowed=', '.join(DELETABLE))
+                allowed=_deletable())
         self.share_rpc.delete_share_instance(context, instance.host,
                                              instance.id, force=force)
 

@@ -22,9 +22,11 @@ from manila_lite import states
 
 LOG = logging.getLogger(__name__)
 
-DELETABLE = (states.AVAILABLE, states.ERROR)
-UNMANAGEABLE = (states.AVAILABLE, states.ERROR, states.MANAGE_ERROR,
-                states.UNMANAGE_ERROR)
+
+def _sources(target):
+    """The snapshot statuses a move to ``target`` starts from, for
+    messages."""
+    return ', '.join(states.sources(states.SNAPSHOT, target))
 
 
 def source_for_new_share(context, snapshot_id, size, share_type,
@@ -38,10 +40,10 @@ def source_for_new_share(context, snapshot_id, size, share_type,
     ``share_type`` is the requested type object, or None.
     """
     snapshot = snapshot_db.get(context, snapshot_id)
-    if snapshot.status != states.AVAILABLE:
+    if snapshot.status not in states.SNAPSHOT_USABLE:
         raise exception.InvalidShareSnapshot(
             reason="status must be '%s', not '%s'"
-                   % (states.AVAILABLE, snapshot.status))
+                   % (', '.join(states.SNAPSHOT_USABLE), snapshot.status))
     if size < snapshot.size:
         raise exception.InvalidInput(
             reason="Share size '%s' must be equal or greater than the "
@@ -87,10 +89,11 @@ class API:
             raise exception.UnprocessableEntity(
                 reason="Snapshots cannot be created for share '%s' since it "
                        "does not have that capability." % share.id)
-        if share.status != states.AVAILABLE:
+        if share.status not in states.SHARE_SNAPSHOTTABLE:
             raise exception.InvalidShare(
                 reason='Source share status must be %s, not %s.'
-                       % (states.AVAILABLE, share.status))
+                       % (' or '.join(states.SHARE_SNAPSHOTTABLE),
+                          share.status))
         values = dict(
             project_id=context.project_id, user_id=context.user_id,
             display_name=name, display_description=description,
@@ -99,15 +102,16 @@ class API:
         snapshot = snapshot_db.create(
             context, share, values,
             dict(status=states.CREATING, progress='0%'),
-            share_statuses=(states.AVAILABLE,))
+            share_statuses=states.SHARE_SNAPSHOTTABLE)
         self.share_rpc.create_snapshot(context, share.host, snapshot.id)
         return snapshot
 
     def delete(self, context, snapshot):
-        if snapshot.status not in DELETABLE:
+        if not states.allowed(states.SNAPSHOT, snapshot.status,
+                              states.DELETING):
             raise exception.InvalidShareSnapshot(
                 reason='Share snapshot status must be one of %s, not %s.'
-                       % (', '.join(DELETABLE), snapshot.status))
+                       % (_sources(states.DELETING), snapshot.status))
         self._delete(context, snapshot, force=False)
 
     def force_delete(self, context, snapshot):
@@ -125,7 +129,7 @@ class API:
             current = snapshot_db.get(context, snapshot.id).status
             raise exception.InvalidStatusTransition(
                 resource='Snapshot', id=snapshot.id, current=current,
-                allowed=', '.join(DELETABLE))
+                allowed=_sources(states.DELETING))
         self.share_rpc.delete_snapshot(context, self._host(context, snapshot),
                                        snapshot.id, force=force)
 
@@ -166,16 +170,19 @@ class API:
             raise exception.InvalidInput(
                 reason='Snapshot %s is not associated with share %s.'
                        % (snapshot_id, share.id))
-        if share.status != states.AVAILABLE:
+        if not states.allowed(states.SHARE_INSTANCE, share.status,
+                              states.REVERTING):
             raise exception.Conflict(
-                "Share %s is in '%s' state, but it must be in 'available' "
-                "state to be reverted to a snapshot." % (share.id,
-                                                         share.status))
-        if snapshot.status != states.AVAILABLE:
+                "Share %s is in '%s' state, but it must be in '%s' state to "
+                "be reverted to a snapshot." % (
+                    share.id, share.status, ', '.join(states.sources(
+                        states.SHARE_INSTANCE, states.REVERTING))))
+        if not states.allowed(states.SNAPSHOT, snapshot.status,
+                              states.RESTORING):
             raise exception.Conflict(
-                "Snapshot %s is in '%s' state, but it must be in "
-                "'available' state to be restored." % (snapshot_id,
-                                                       snapshot.status))
+                "Snapshot %s is in '%s' state, but it must be in '%s' "
+                "state to be restored." % (snapshot_id, snapshot.status,
+                                           _sources(states.RESTORING)))
         latest = snapshot_db.latest_for_share(context, share.id)
         if latest.id != snapshot.id:
             raise exception.Conflict(
@@ -272,7 +279,8 @@ class API:
             context, self._host(context, snapshot), snapshot.instance.id)
 
     def unmanage(self, context, snapshot):
-        if snapshot.status in states.SNAPSHOT_BUSY:
+        if snapshot.status in states.SNAPSHOT_BUSY and not states.allowed(
+                states.SNAPSHOT, snapshot.status, states.UNMANAGE_STARTING):
             raise exception.NotAuthorized(
                 "Snapshot with transitional state cannot be unmanaged. "
                 "Snapshot '%s' is in '%s' state." % (snapshot.id,
@@ -283,7 +291,7 @@ class API:
             current = snapshot_db.get(context, snapshot.id).status
             raise exception.InvalidStatusTransition(
                 resource='Snapshot', id=snapshot.id, current=current,
-                allowed=', '.join(UNMANAGEABLE))
+                allowed=_sources(states.UNMANAGE_STARTING))
         try:
             self.share_rpc.unmanage_snapshot(
                 context, self._host(context, snapshot), snapshot.id)

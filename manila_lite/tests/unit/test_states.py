@@ -18,7 +18,8 @@ from manila_lite import states
     (states.ERROR, states.DELETING, True),
     (states.DELETING, states.ERROR_DELETING, True),
     (states.DELETING, states.AVAILABLE, False),
-    (states.ERROR_DELETING, states.DELETING, True),
+    # A failed delete is left by force_delete or reset_status only.
+    (states.ERROR_DELETING, states.DELETING, False),
     # Share transfers (2.77): only an available share is offered, and
     # it can only become available again (accepted, deleted, expired).
     (states.AVAILABLE, states.AWAITING_TRANSFER, True),
@@ -39,8 +40,8 @@ def test_transition_table(current, target, allowed):
 
 
 def test_sources_are_derived_from_the_table():
-    assert states.sources(states.SHARE_INSTANCE, states.DELETING) == sorted(
-        [states.AVAILABLE, states.ERROR, states.ERROR_DELETING])
+    assert states.sources(states.SHARE_INSTANCE, states.DELETING) == [
+        states.AVAILABLE, states.ERROR]
 
 
 def _new_share(admin):
