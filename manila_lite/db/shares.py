@@ -20,6 +20,7 @@ Instance = models.ShareInstance
 # statement (no session here holds these rows to keep up to date).
 _INSTANCES = Instance.__table__
 _LOCATIONS = models.ExportLocation.__table__
+_LOCATION_METADATA = models.ExportLocationMetadata.__table__
 
 # API sort keys -> columns; keys on the instance sort through the join.
 SORT_KEYS = {
@@ -460,6 +461,28 @@ def _replace_export_locations(session, instance_id, export_locations):
             for loc in export_locations]
     if rows:
         session.execute(sa.insert(_LOCATIONS), rows)
+    # What a driver says of a location (2.87 shows it); 'preferred' is a
+    # column of its own. Only then the new rows' ids are read back.
+    metadata = {row['uuid']: _location_metadata(loc)
+                for row, loc in zip(rows, export_locations)}
+    metadata = {uuid: items for uuid, items in metadata.items() if items}
+    if metadata:
+        ids = dict(session.execute(
+            sa.select(_LOCATIONS.c.uuid, _LOCATIONS.c.id).where(
+                _LOCATIONS.c.uuid.in_(list(metadata)))).all())
+        session.execute(sa.insert(_LOCATION_METADATA), [
+            dict(export_location_id=ids[uuid], key=key, value=value,
+                 created_at=timeutils.utcnow())
+            for uuid, items in metadata.items()
+            for key, value in items.items()])
+
+
+def _location_metadata(location):
+    """A driver's metadata of one export location, as stored text."""
+    return {str(key): str(value).lower() if isinstance(value, bool)
+            else str(value)
+            for key, value in (location.get('metadata') or {}).items()
+            if key != 'preferred' and value is not None}
 
 
 @db_api.retry_on_deadlock

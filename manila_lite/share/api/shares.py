@@ -116,8 +116,8 @@ class API(resize_api.ResizeAPIMixin, manage_api.ManageAPIMixin):
         self.scheduler_rpc.create_share_instance(
             context, share.instance.id,
             specs_api.placement_spec(
-                context, share.instance, share_type,
-                scheduler_hints.get(create_options.ONLY_HOST), type_zones))
+                context, share.instance, share_type, scheduler_hints,
+                type_zones))
         return share
 
     @staticmethod

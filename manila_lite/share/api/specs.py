@@ -52,11 +52,13 @@ def request_spec(context, instance, share_type=None):
     }
 
 
-def placement_spec(context, instance, share_type=None, only_host=None,
+def placement_spec(context, instance, share_type=None, hints=None,
                    type_zones=True):
-    """request_spec of a share to place, with the scheduler hints it was
-    created with (kept in its metadata) and an administrator's only_host.
+    """request_spec of a share to place, with its scheduler hints.
 
+    ``hints``: {hint: value} as create_options.scheduler_hints checked
+    them, for a new share; None for a share placed again, whose affinity
+    hints are read back from the metadata they were recorded in.
     ``type_zones``: whether the zones the share type lists in its
     ``availability_zones`` extra spec bind the placement; a share created
     below API 2.48 ignores them, as Manila does.
@@ -66,8 +68,8 @@ def placement_spec(context, instance, share_type=None, only_host=None,
         spec['availability_zones'] = extra_specs.zones(
             spec['share_type']['extra_specs'].get(
                 extra_specs.AVAILABILITY_ZONES)) or None
-    hints = create_options.hints_from_metadata(instance.share.metadata_dict)
-    if only_host:
-        hints[create_options.ONLY_HOST] = only_host
+    if hints is None:
+        hints = create_options.hints_from_metadata(
+            instance.share.metadata_dict)
     spec['scheduler_hints'] = hints
     return spec

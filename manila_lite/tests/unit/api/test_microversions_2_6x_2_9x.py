@@ -10,6 +10,7 @@ import pytest
 
 from manila_lite import conf
 from manila_lite.db import services as service_db
+from manila_lite.db import share_servers as share_servers_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
@@ -381,6 +382,30 @@ def test_export_location_metadata_api(api, plain_type, admin_ctx):
     api.get('/shares/%s/export_locations/%s/metadata' % (
         share.id, admin_location), version='2.87', role='member',
         status=403)
+
+
+def test_driver_export_location_metadata_is_stored_and_shown(
+        api, plain_type, admin_ctx):
+    share_id = _create(api, '2.87').json['share']['id']
+    share = make_available(admin_ctx, share_id, locations=[
+        {'path': '10.0.0.1:/%s' % share_id, 'preferred': True,
+         'metadata': {'speed': 'fast', 'preferred': True, 'rdma': False}},
+        {'path': '10.0.0.2:/%s' % share_id, 'metadata': {}}])
+    shown = {loc['path']: loc for loc in api.get(
+        '/shares/%s/export_locations' % share_id, version='2.87',
+        role='member').json['export_locations']}
+    # 'preferred' stays the location's own field, never a metadata item.
+    assert shown['10.0.0.1:/%s' % share_id]['metadata'] == {
+        'speed': 'fast', 'rdma': 'false'}
+    assert shown['10.0.0.1:/%s' % share_id]['preferred'] is True
+    assert shown['10.0.0.2:/%s' % share_id]['metadata'] == {}
+    # A new report from the driver replaces what the old one said.
+    share_servers_db.replace_export_locations(
+        admin_ctx, share.instance.id,
+        [{'path': '10.0.0.3:/%s' % share_id, 'metadata': {'speed': 'slow'}}])
+    assert [loc['metadata'] for loc in api.get(
+        '/shares/%s/export_locations' % share_id, version='2.87',
+        role='member').json['export_locations']] == [{'speed': 'slow'}]
 
 
 def test_admin_only_export_location_metadata(api, plain_type, admin_ctx):
