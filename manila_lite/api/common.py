@@ -205,6 +205,21 @@ def next_link(req, collection, items, limit):
         base_url(req), context(req).project_id, collection, query)}]
 
 
+def collection(req, key, items, view, count=None, next_links=None,
+               links_key=None):
+    """The one shape of every list answer, built in one place so that no
+    resource drifts from it: the items under ``key`` in the order given,
+    then ``count`` only when the caller asked for one, then the next-page
+    links (under ``<key>_links`` unless Manila names them otherwise) only
+    when there is a next page. ``view(req, item)`` shows one item."""
+    body = {key: [view(req, item) for item in items]}
+    if count is not None:
+        body['count'] = count
+    if next_links:
+        body[links_key or key + '_links'] = next_links
+    return body
+
+
 def isotime(value):
     return value.isoformat(timespec='microseconds') if value else None
 

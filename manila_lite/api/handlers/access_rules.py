@@ -127,7 +127,8 @@ def access_list(req, share, _args):
     _authorize(req, share, 'share:access_get_all', modifying=False)
     rules = access_db.get_all_for_share(common.context(req), share.id)
     return common.json_response(views.summary_list(
-        req, rules, lock_handlers.masked_rules_of_share(req, share.id)))
+        req, rules,
+        masked=lock_handlers.masked_rules_of_share(req, share.id)))
 
 
 # action name -> (handler, first version, last version or None); the
@@ -166,7 +167,8 @@ def index(req):
         filters.update(_access_filters(params))
     rules = access_db.get_all_for_share(ctx, share.id, filters)
     return views.summary_list(
-        req, rules, lock_handlers.masked_rules_of_share(req, share.id))
+        req, rules,
+        masked=lock_handlers.masked_rules_of_share(req, share.id))
 
 
 def _access_filters(params):

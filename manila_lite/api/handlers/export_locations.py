@@ -33,9 +33,9 @@ def _locations(req, share_id, action):
 def index(req, share_id):
     locations = _locations(req, share_id, 'share_export_location:index')
     is_admin = common.context(req).is_admin
-    return {'export_locations': [
-        views.summary(req, location) for location in locations
-        if is_admin or not location.is_admin_only]}
+    return views.summary_list(req, [
+        location for location in locations
+        if is_admin or not location.is_admin_only])
 
 
 def show(req, share_id, export_location_id):

@@ -34,7 +34,7 @@ def index(req):
                                sort_dir=sort_dir)
     next_links = (common.next_link(req, 'messages', items, limit)
                   if 'limit' in params else None)
-    return views.index(req, items, next_links)
+    return views.index(req, items, next_links=next_links)
 
 
 def _get(req, message_id, action):

@@ -80,7 +80,7 @@ def index(req):
         next_links = [{'rel': 'next', 'href': '%s/v2/%s/%s?%s' % (
             common.base_url(req), common.context(req).project_id,
             views.COLLECTION, parse.urlencode(query))}]
-    return views.index(req, locks, count, next_links)
+    return views.index(req, locks, count=count, next_links=next_links)
 
 
 def show(req, lock_id):

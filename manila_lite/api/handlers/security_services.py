@@ -52,7 +52,7 @@ def _list(req, detailed):
         # Manila drops the parameters it does not know from others'
         # requests, and matches an administrator's against the services'
         # fields: one they do not have matches none.
-        return {'security_services': []}
+        return views.summary_list(req, [])
     if ctx.is_admin:
         if 'project_id' in params:
             filters['project_id'] = params['project_id']
@@ -60,8 +60,8 @@ def _list(req, detailed):
                              'all_tenants'):
             filters['all_tenants'] = True
     services = security_db.get_all(ctx, filters)
-    view = views.detail if detailed else views.summary
-    return {'security_services': [view(req, s) for s in services]}
+    view = views.detail_list if detailed else views.summary_list
+    return view(req, services)
 
 
 def index(req):

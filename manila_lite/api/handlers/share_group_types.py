@@ -98,7 +98,8 @@ def access_list(req, type_id):
     if group_type_db.get(ctx, type_id).is_public:
         raise exception.NotFound(
             'Access list not available for public share group types.')
-    return views.access_list(type_id, group_type_db.projects(ctx, type_id))
+    return views.access_list(req, group_type_db.projects(ctx, type_id),
+                             type_id=type_id)
 
 
 def _project(req, type_id, args):

@@ -66,7 +66,8 @@ def _list(req, detailed):
     groups = group_db.get_all(
         ctx, filters, sort_key, sort_dir, limit=common.limit_param(params),
         offset=common.int_param(params.get('offset', 0), 'offset'))
-    return views.index(req, groups, detailed)
+    view = views.detail_list if detailed else views.summary_list
+    return view(req, groups)
 
 
 def index(req):

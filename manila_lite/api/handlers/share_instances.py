@@ -100,8 +100,7 @@ def _locations(req, instance_id, action_name):
 def export_locations(req, instance_id):
     locations = _locations(req, instance_id,
                            'share_instance_export_location:index')
-    return {'export_locations': [location_views.summary(req, location)
-                                 for location in locations]}
+    return location_views.summary_list(req, locations)
 
 
 def export_location(req, instance_id, export_location_id):

@@ -33,8 +33,7 @@ def _subnet(req, network, subnet_id):
 def index(req, share_network_id):
     network = _network(req, share_network_id,
                        'share_network_subnet:get_all')
-    return {'share_network_subnets': [views.subnet(req, s, network)
-                                      for s in network.subnets]}
+    return views.subnet_list(req, network.subnets, network=network)
 
 
 def show(req, share_network_id, share_network_subnet_id):

@@ -86,7 +86,7 @@ def _list(req, detailed):
     if any(key not in known for key in params):
         # Manila matches every other parameter against the networks'
         # fields: one they do not have matches none.
-        return (views.detail_list(req, [], {}) if detailed
+        return (views.detail_list(req, [], support={}) if detailed
                 else views.summary_list(req, []))
     for key in _INT_FILTERS:
         if key in filters:
@@ -103,7 +103,7 @@ def _list(req, detailed):
         offset=common.int_param(params.get('offset', 0), 'offset'))
     if detailed:
         return views.detail_list(req, networks,
-                                 update_support(req, networks))
+                                 support=update_support(req, networks))
     return views.summary_list(req, networks)
 
 

@@ -40,14 +40,13 @@ def index(req):
     if any(k not in _FILTERS + _LIST_OPTIONS for k in params):
         # Manila matches every parameter against the servers' fields:
         # one they do not have matches none.
-        return {'share_servers': []}
+        return views.summary_list(req, [], network_names={})
     filters = {k: params[k] for k in _FILTERS if k in params}
     if 'share_network' in params:
         filters['share_network_id'] = params['share_network']
     servers = server_db.get_all(ctx, filters)
     names = _network_names(ctx, servers)
-    return {'share_servers': [views.summary(req, s, names)
-                              for s in servers]}
+    return views.summary_list(req, servers, network_names=names)
 
 
 def show(req, share_server_id):

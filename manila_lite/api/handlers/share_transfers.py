@@ -44,7 +44,8 @@ def _list(req, detailed):
         all_projects=all_projects, sort_key=sort_key, sort_dir=sort_dir,
         limit=common.limit_param(params),
         offset=common.int_param(params.get('offset', 0), 'offset'))
-    return views.index(req, transfers, detailed)
+    view = views.detail_list if detailed else views.summary_list
+    return view(req, transfers)
 
 
 def index(req):

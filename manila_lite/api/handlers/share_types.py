@@ -185,7 +185,8 @@ def access_list(req, type_id):
     if share_type.is_public:
         raise exception.NotFound(
             'Access list not available for public share types.')
-    return views.access_list(type_id, type_db.projects(ctx, type_id))
+    return views.access_list(req, type_db.projects(ctx, type_id),
+                             type_id=type_id)
 
 
 # Extra specs

@@ -151,9 +151,11 @@ def _list(req, detailed):
                   if 'limit' in params else None)
     if detailed:
         # Rows carry their type's name: no second read for it.
-        return views.detail_list(req, shares, share_db.type_names(shares),
-                                 count, next_links)
-    return views.summary_list(req, shares, count, next_links)
+        return views.detail_list(req, shares, count=count,
+                                 next_links=next_links,
+                                 type_names=share_db.type_names(shares))
+    return views.summary_list(req, shares, count=count,
+                              next_links=next_links)
 
 
 def index(req):

@@ -39,7 +39,7 @@ def allow_access(req, snapshot_id, args):
     snapshot = _snapshot(req, snapshot_id, 'share_snapshot:allow_access')
     rule = snapshot_api.get().allow_access(
         common.context(req), snapshot, data['access_type'], data['access_to'])
-    return common.json_response({'snapshot_access': views.access(rule)},
+    return common.json_response({'snapshot_access': views.access(req, rule)},
                                 status=202)
 
 
@@ -64,4 +64,4 @@ def access_list(req, snapshot_id):
     common.authorize(req, 'share_snapshot:access_list')
     snapshot = _snapshot(req, snapshot_id, 'share_snapshot:access_list')
     return views.access_list(
-        snapshot_api.get().access_list(common.context(req), snapshot))
+        req, snapshot_api.get().access_list(common.context(req), snapshot))

@@ -22,14 +22,12 @@ def _instances(req, action):
 
 def index(req):
     instances = _instances(req, 'share_snapshot_instance:index')
-    return {'snapshot_instances': [views.instance_summary(req, i)
-                                   for i in instances]}
+    return views.instance_summary_list(req, instances)
 
 
 def detail(req):
     instances = _instances(req, 'share_snapshot_instance:detail')
-    return {'snapshot_instances': [views.instance_detail(req, i)
-                                   for i in instances]}
+    return views.instance_detail_list(req, instances)
 
 
 def show(req, instance_id):

@@ -100,8 +100,10 @@ def _list(req, detailed):
     next_links = (common.next_link(req, views.COLLECTION, snapshots, limit)
                   if 'limit' in params else None)
     if detailed:
-        return views.detail_list(req, snapshots, next_links, count)
-    return views.summary_list(req, snapshots, next_links, count)
+        return views.detail_list(req, snapshots, count=count,
+                                 next_links=next_links)
+    return views.summary_list(req, snapshots, count=count,
+                              next_links=next_links)
 
 
 def index(req):

@@ -63,7 +63,10 @@ def detail(req, rule, masked=False):
     return {'access': d}
 
 
-def summary_list(req, rules, masked=frozenset()):
+def summary_list(req, items, *, count=None, next_links=None,
+                 masked=frozenset()):
     """``masked``: ids of rules whose grantee the caller may not see."""
-    return {'access_list': [_base(req, rule, rule.id in masked)
-                            for rule in rules]}
+    def view(req, rule):
+        return _base(req, rule, rule.id in masked)
+    return common.collection(req, 'access_list', items, view,
+                             count=count, next_links=next_links)

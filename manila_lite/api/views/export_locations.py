@@ -27,3 +27,8 @@ def detail(req, location):
     d['created_at'] = common.isotime(location.created_at)
     d['updated_at'] = common.isotime(location.updated_at)
     return d
+
+
+def summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'export_locations', items, summary,
+                             count=count, next_links=next_links)

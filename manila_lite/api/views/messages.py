@@ -22,8 +22,6 @@ def detail(req, message):
     }
 
 
-def index(req, items, next_links=None):
-    body = {'messages': [detail(req, message) for message in items]}
-    if next_links:
-        body['messages_links'] = next_links
-    return body
+def index(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'messages', items, detail,
+                             count=count, next_links=next_links)

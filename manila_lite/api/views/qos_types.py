@@ -18,5 +18,6 @@ def show(req, qos_type):
     return {'qos_type': detail(req, qos_type)}
 
 
-def index(req, qos_types):
-    return {'qos_types': [detail(req, q) for q in qos_types]}
+def index(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'qos_types', items, detail,
+                             count=count, next_links=next_links)

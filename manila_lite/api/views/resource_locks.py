@@ -22,10 +22,6 @@ def detail(req, lock):
     }
 
 
-def index(req, locks, count=None, next_links=None):
-    body = {'resource_locks': [detail(req, lock) for lock in locks]}
-    if count is not None:
-        body['count'] = count
-    if next_links:
-        body['resource_locks_links'] = next_links
-    return body
+def index(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'resource_locks', items, detail,
+                             count=count, next_links=next_links)

@@ -26,3 +26,13 @@ def detail(req, service):
     if version >= Version('2.76'):
         d['default_ad_site'] = service.default_ad_site
     return d
+
+
+def summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'security_services', items, summary,
+                             count=count, next_links=next_links)
+
+
+def detail_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'security_services', items, detail,
+                             count=count, next_links=next_links)

@@ -37,8 +37,9 @@ def detail(req, service):
     return d
 
 
-def index(req, services):
-    return {'services': [detail(req, service) for service in services]}
+def index(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'services', items, detail,
+                             count=count, next_links=next_links)
 
 
 def update(req, service):

@@ -32,12 +32,14 @@ def show(req, group_type):
     return {'share_group_type': brief(req, group_type)}
 
 
-def index(req, group_types):
-    return {'share_group_types': [brief(req, group_type)
-                                  for group_type in group_types]}
+def index(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'share_group_types', items, brief,
+                             count=count, next_links=next_links)
 
 
-def access_list(type_id, project_ids):
-    return {'share_group_type_access': [
-        {'share_group_type_id': type_id, 'project_id': project_id}
-        for project_id in project_ids]}
+def access_list(req, items, *, count=None, next_links=None, type_id):
+    """``items``: the ids of the projects the type is shared with."""
+    def access(req, project_id):
+        return {'share_group_type_id': type_id, 'project_id': project_id}
+    return common.collection(req, 'share_group_type_access', items, access,
+                             count=count, next_links=next_links)

@@ -46,6 +46,11 @@ def show(req, group):
     return {'share_group': detail(req, group)}
 
 
-def index(req, groups, detailed):
-    view = detail if detailed else summary
-    return {'share_groups': [view(req, group) for group in groups]}
+def summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'share_groups', items, summary,
+                             count=count, next_links=next_links)
+
+
+def detail_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'share_groups', items, detail,
+                             count=count, next_links=next_links)

@@ -71,6 +71,11 @@ def detail(req, instance):
     return {'share_instance': _detail(instance, common.version(req))}
 
 
-def detail_list(req, instances):
+def detail_list(req, items, *, count=None, next_links=None):
     version = common.version(req)
-    return {'share_instances': [_detail(i, version) for i in instances]}
+
+    def view(req, instance):
+        # The version is read once per response, not once per instance.
+        return _detail(instance, version)
+    return common.collection(req, 'share_instances', items, view,
+                             count=count, next_links=next_links)

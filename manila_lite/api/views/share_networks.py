@@ -96,12 +96,17 @@ def detail(req, network, support):
     return d
 
 
-def summary_list(req, networks):
-    return {'share_networks': [summary(req, n) for n in networks]}
+def summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'share_networks', items, summary,
+                             count=count, next_links=next_links)
 
 
-def detail_list(req, networks, support):
-    return {'share_networks': [detail(req, n, support) for n in networks]}
+def detail_list(req, items, *, count=None, next_links=None, support):
+    """``support``: as for detail(), for all the networks listed."""
+    def view(req, network):
+        return detail(req, network, support)
+    return common.collection(req, 'share_networks', items, view,
+                             count=count, next_links=next_links)
 
 
 def subnet(req, subnet, network):
@@ -111,3 +116,11 @@ def subnet(req, subnet, network):
     if common.version(req) >= Version('2.78'):
         d['metadata'] = subnet.metadata_dict
     return d
+
+
+def subnet_list(req, items, *, count=None, next_links=None, network):
+    """``network``: the one network all the listed subnets are of."""
+    def view(req, item):
+        return subnet(req, item, network)
+    return common.collection(req, 'share_network_subnets', items, view,
+                             count=count, next_links=next_links)

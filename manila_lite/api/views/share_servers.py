@@ -58,3 +58,12 @@ def detail(req, server, network_names):
     d['created_at'] = common.isotime(server.created_at)
     d['backend_details'] = server_db.details(server)
     return d
+
+
+def summary_list(req, items, *, count=None, next_links=None, network_names):
+    """``network_names``: {share network id: name}, fetched once for all
+    the servers listed."""
+    def view(req, server):
+        return summary(req, server, network_names)
+    return common.collection(req, 'share_servers', items, view,
+                             count=count, next_links=next_links)

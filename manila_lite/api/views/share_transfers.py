@@ -43,6 +43,11 @@ def show(req, transfer):
     return {'transfer': detail(req, transfer)}
 
 
-def index(req, transfers, detailed):
-    view = detail if detailed else summary
-    return {'transfers': [view(req, t) for t in transfers]}
+def summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'transfers', items, summary,
+                             count=count, next_links=next_links)
+
+
+def detail_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'transfers', items, detail,
+                             count=count, next_links=next_links)

@@ -67,12 +67,17 @@ def show(req, share_type):
     return {'share_type': d, 'volume_type': d}
 
 
-def index(req, share_types):
-    items = [brief(req, share_type) for share_type in share_types]
-    return {'share_types': items, 'volume_types': items}
+def index(req, items, *, count=None, next_links=None):
+    """Manila answers under both the current and the legacy key."""
+    body = common.collection(req, 'share_types', items, brief,
+                             count=count, next_links=next_links)
+    body['volume_types'] = body['share_types']
+    return body
 
 
-def access_list(share_type_id, project_ids):
-    return {'share_type_access': [
-        {'share_type_id': share_type_id, 'project_id': project_id}
-        for project_id in project_ids]}
+def access_list(req, items, *, count=None, next_links=None, type_id):
+    """``items``: the ids of the projects the type is shared with."""
+    def access(req, project_id):
+        return {'share_type_id': type_id, 'project_id': project_id}
+    return common.collection(req, 'share_type_access', items, access,
+                             count=count, next_links=next_links)

@@ -157,20 +157,16 @@ def _detail(share, type_names, request):
     return d
 
 
-def detail_list(req, shares, type_names, count=None, next_links=None):
+def detail_list(req, items, *, count=None, next_links=None, type_names):
+    """``type_names``: as for detail(), for all the shares listed."""
     request = _Request(req)
-    body = {'shares': [_detail(s, type_names, request) for s in shares]}
-    if count is not None:
-        body['count'] = count
-    if next_links:
-        body['shares_links'] = next_links
-    return body
+
+    def view(req, share):
+        return _detail(share, type_names, request)
+    return common.collection(req, 'shares', items, view,
+                             count=count, next_links=next_links)
 
 
-def summary_list(req, shares, count=None, next_links=None):
-    body = {'shares': [summary(req, s) for s in shares]}
-    if count is not None:
-        body['count'] = count
-    if next_links:
-        body['shares_links'] = next_links
-    return body
+def summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'shares', items, summary,
+                             count=count, next_links=next_links)

@@ -51,21 +51,18 @@ def detail(req, snapshot):
     return d
 
 
-def _list(view, req, snapshots, next_links, count=None):
-    body = {'snapshots': [view(req, s) for s in snapshots]}
-    if count is not None:
-        body['count'] = count
-    if next_links:
-        body['share_snapshots_links'] = next_links
-    return body
+# Manila names a snapshot list's next page so, not 'snapshots_links'.
+LINKS = 'share_snapshots_links'
 
 
-def summary_list(req, snapshots, next_links=None, count=None):
-    return _list(summary, req, snapshots, next_links, count)
+def summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'snapshots', items, summary, count=count,
+                             next_links=next_links, links_key=LINKS)
 
 
-def detail_list(req, snapshots, next_links=None, count=None):
-    return _list(detail, req, snapshots, next_links, count)
+def detail_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'snapshots', items, detail, count=count,
+                             next_links=next_links, links_key=LINKS)
 
 
 # -- snapshot instances (2.19+, administrators) -------------------------------
@@ -88,6 +85,18 @@ def instance_detail(req, instance):
     return d
 
 
+def instance_summary_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'snapshot_instances', items,
+                             instance_summary, count=count,
+                             next_links=next_links)
+
+
+def instance_detail_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'snapshot_instances', items,
+                             instance_detail, count=count,
+                             next_links=next_links)
+
+
 # -- mountable snapshots (2.32+) ---------------------------------------------
 
 EXPORT_LOCATIONS = 'share_snapshot_export_locations'
@@ -107,20 +116,22 @@ def export_location(req, location, detail=False):
     return d
 
 
-def export_location_list(req, locations):
+def export_location_list(req, items, *, count=None, next_links=None):
     """Locations meant for administrators only are left out for others."""
     is_admin = common.context(req).is_admin
-    return {EXPORT_LOCATIONS: [export_location(req, location)
-                               for location in locations
-                               if is_admin or not location.is_admin_only]}
+    shown = [location for location in items
+             if is_admin or not location.is_admin_only]
+    return common.collection(req, EXPORT_LOCATIONS, shown, export_location,
+                             count=count, next_links=next_links)
 
 
-def access(rule):
+def access(req, rule):
     """A snapshot access rule: always read-only, so no level is shown."""
     return {'id': rule.id, 'access_type': rule.access_type,
             'access_to': rule.access_to,
             'state': snapshot_access.rule_state(rule)}
 
 
-def access_list(rules):
-    return {'snapshot_access_list': [access(rule) for rule in rules]}
+def access_list(req, items, *, count=None, next_links=None):
+    return common.collection(req, 'snapshot_access_list', items, access,
+                             count=count, next_links=next_links)
