@@ -34,7 +34,7 @@ from manila_lite import context as ml_context
 from manila_lite.db import api as db_api
 from manila_lite.db import migration
 from manila_lite.tests import fuzz
-from manila_lite.tests.unit.api import conftest as api_fixtures
+from manila_lite.tests.unit.api import helpers as api_helpers
 from manila_lite.tests.unit.api import test_fuzz
 
 CONF = conf.CONF
@@ -73,7 +73,7 @@ def _serve(url, state_path):
     CONF.set_override('auth_strategy', 'noauth')
     db_api.configure()
     migration.db_sync(engine=db_api.get_engine())
-    _manager, server = api_fixtures._start_scheduler()
+    _manager, server = api_helpers.start_scheduler()
     return api_app.build_app(), server
 
 
@@ -81,9 +81,9 @@ def walk(app, seed, count):
     """The known bad input, then ``count`` random requests: the summary
     and the failures."""
     admin_ctx = ml_context.RequestContext(
-        user_id='admin', project_id=api_fixtures.ADMIN_PROJECT,
+        user_id='admin', project_id=api_helpers.ADMIN_PROJECT,
         roles=['admin', 'member', 'reader'])
-    ids = test_fuzz.known_ids(api_fixtures.Client(webtest.TestApp(app)),
+    ids = test_fuzz.known_ids(api_helpers.Client(webtest.TestApp(app)),
                               admin_ctx)
     counting = Counting(app)
     failures = test_fuzz.check_bad_input(counting, ids)

@@ -1,67 +1,30 @@
-"""The real WSGI app on a throwaway SQLite database, and a small client.
+"""Fixtures of the API unit tests: the real WSGI app on a throwaway
+SQLite database, and the scheduler serving RPC.
 
 The oslo.db engine facade is global to the process and starts once, so
 the database is set up once per test session (per xdist worker, each of
 which is its own process) and its tables are emptied after every test.
 The scheduler manager serves RPC on oslo.messaging's in-process fake://
-transport, with two backends' capabilities fed in directly.
+transport, with two backends' capabilities fed in directly. What the
+test modules share besides fixtures (the client, the projects, helpers
+making shares) is in helpers.py.
 """
 
-import time
-
-from oslo_messaging import opts as messaging_opts
 import pytest
 import webtest
 
 from manila_lite.api import app as api_app
-from manila_lite.api import microversion
 from manila_lite import conf
 from manila_lite import context as ml_context
 from manila_lite.db import api as db_api
 from manila_lite.db import models
 from manila_lite import rpc
 from manila_lite.scheduler import rpcapi as scheduler_rpcapi
+from manila_lite.share import manager as share_manager
 from manila_lite.share import rpcapi as share_rpcapi
+from manila_lite.tests.unit.api import helpers
 
 CONF = conf.CONF
-
-# Noauth identities: project ids look like Keystone's (hex UUIDs), as the
-# share type access API insists.
-ADMIN_PROJECT = 'ad000000000000000000000000000000'
-PROJECT = 'b0000000000000000000000000000001'
-OTHER_PROJECT = 'c0000000000000000000000000000002'
-
-POOL_CAPABILITIES = {
-    'hostA@alpha': {
-        'share_backend_name': 'ALPHA', 'vendor_name': 'Test',
-        'driver_version': '1.0', 'storage_protocol': 'NFS_CIFS',
-        'driver_handles_share_servers': False, 'snapshot_support': True,
-        'pools': [
-            {'pool_name': 'gold', 'total_capacity_gb': 100,
-             'free_capacity_gb': 80, 'thin_provisioning': True},
-            {'pool_name': 'silver', 'total_capacity_gb': 50,
-             'free_capacity_gb': 50, 'snapshot_support': False},
-        ],
-    },
-    'hostB@beta': {
-        'share_backend_name': 'BETA', 'vendor_name': 'Test',
-        'driver_version': '1.0', 'storage_protocol': 'CEPHFS',
-        'driver_handles_share_servers': True, 'snapshot_support': False,
-        'pools': [{'pool_name': 'bronze', 'total_capacity_gb': 10,
-                   'free_capacity_gb': 10}],
-    },
-}
-
-
-def _create_schema():
-    try:
-        from manila_lite.db import migration
-    except ImportError:
-        migration = None
-    if migration is not None and hasattr(migration, 'db_sync'):
-        migration.db_sync()
-    else:
-        models.Base.metadata.create_all(db_api.get_engine())
 
 
 @pytest.fixture(scope='session')
@@ -74,42 +37,13 @@ def database(tmp_path_factory):
     CONF.set_override('connection', 'sqlite:///%s' % path, group='database')
     CONF.set_override('state_path', str(path.parent))
     db_api.configure()
-    _create_schema()
+    helpers.create_schema()
     return db_api.get_engine()
-
-
-def _report_pools(manager):
-    """Feed the pools in as their share services would report them."""
-    ctx = ml_context.get_admin_context()
-    for host, capabilities in POOL_CAPABILITIES.items():
-        manager.update_service_capabilities(ctx, host, capabilities, 'nova')
-    # No share service rows back these reports: every reported backend is
-    # eligible (the states read from the empty services table would make
-    # none of them so).
-    manager.host_manager.set_service_states(None)
-
-
-def _start_scheduler():
-    """The scheduler manager and its RPC server."""
-    from manila_lite.scheduler import manager as scheduler_manager
-    for group, opts in messaging_opts.list_opts():
-        if group in (None, 'DEFAULT'):
-            # Another test of this process may have registered them
-            # already, with the defaults rpc.init gives them.
-            CONF.register_opts([opt for opt in opts if opt.dest not in CONF])
-    CONF.set_override('transport_url', 'fake:/')
-    CONF.set_override('rpc_response_timeout', 10)
-    manager = scheduler_manager.SchedulerManager()
-    _report_pools(manager)
-    server = rpc.get_server(CONF.scheduler_topic, 'unit-test-scheduler',
-                            [manager])
-    server.start()
-    return manager, server
 
 
 @pytest.fixture(scope='session')
 def scheduler_service(database):
-    manager, server = _start_scheduler()
+    manager, server = helpers.start_scheduler()
     yield manager, server
     server.stop()
     server.wait()
@@ -123,14 +57,14 @@ def scheduler(scheduler_service):
     """The running scheduler, its pools reported afresh: what earlier
     tests placed does not use up the capacity of later ones."""
     manager, server = scheduler_service
-    _report_pools(manager)
+    helpers.report_pools(manager)
     return server
 
 
 @pytest.fixture
 def api(database):
     CONF.set_override('auth_strategy', 'noauth')
-    yield Client(webtest.TestApp(api_app.build_app()))
+    yield helpers.Client(webtest.TestApp(api_app.build_app()))
     CONF.clear_override('auth_strategy')
     CONF.clear_override('default_share_type')
     CONF.clear_override('default_share_group_type')
@@ -142,127 +76,14 @@ def api(database):
 
 @pytest.fixture
 def admin_ctx():
-    return ml_context.RequestContext(user_id='admin', project_id=ADMIN_PROJECT,
-                                     roles=['admin', 'member', 'reader'])
-
-
-class Client:
-    """Requests as an admin or a project member, at a microversion."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def request(self, method, path, version=None, body=None, role='admin',
-                project=None, status='*', headers=None):
-        headers = dict(headers or {})
-        if role == 'admin':
-            project = project or ADMIN_PROJECT
-        else:
-            project = project or PROJECT
-            headers['X-Roles'] = 'member,reader'
-        headers['X-Auth-Token'] = '%s-user:%s' % (role, project)
-        if version is not None:
-            headers[microversion.HEADER] = version
-        # webtest checks no status when errors are expected: check here.
-        kwargs = {'headers': headers, 'expect_errors': True}
-        if body is not None:
-            response = getattr(self.app, method.lower() + '_json')(
-                '/v2' + path, body, **kwargs)
-        else:
-            response = self.app.request('/v2' + path, method=method.upper(),
-                                        **kwargs)
-        if status != '*':
-            assert response.status_int == status, (
-                '%s %s answered %s, not %s: %s' % (
-                    method, path, response.status_int, status,
-                    response.text[:500]))
-        return response
-
-    def get(self, path, **kwargs):
-        return self.request('GET', path, **kwargs)
-
-    def post(self, path, body, **kwargs):
-        return self.request('POST', path, body=body, **kwargs)
-
-    def put(self, path, body, **kwargs):
-        return self.request('PUT', path, body=body, **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self.request('DELETE', path, **kwargs)
-
-
-def fault(response):
-    """(fault name, message) of a Manila error body."""
-    ((name, detail),) = response.json.items()
-    assert detail['code'] == response.status_int
-    return name, detail['message']
-
-
-def wait_for_status(ctx, share_id, status, timeout=10):
-    """The share once asynchronous work (the scheduler) has moved it to
-    ``status``."""
-    from manila_lite.db import shares as share_db
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        share = share_db.get(ctx, share_id)
-        if share.status == status:
-            return share
-        time.sleep(0.02)
-    raise AssertionError('share %s stayed %s, never %s'
-                         % (share_id, share.status, status))
-
-
-# -- helpers the API test modules share ---------------------------------------
-
-def default_share_type(ctx, **extra_specs):
-    """Share type 'default' (DHSS False, plus ``extra_specs``), made the
-    default type."""
-    from manila_lite.db import share_types as type_db
-    share_type = type_db.create(ctx, 'default', dict(
-        {'driver_handles_share_servers': 'False'}, **extra_specs))
-    CONF.set_override('default_share_type', 'default')
-    return share_type
-
-
-def create_share(api, version, role='member', status=200, **fields):
-    """POST /shares of a 1 GiB NFS share, plus ``fields``."""
-    body = {'share': dict({'share_proto': 'NFS', 'size': 1}, **fields)}
-    return api.post('/shares', body, version=version, role=role,
-                    status=status)
-
-
-def wait_scheduled(ctx, share_id, timeout=10):
-    """The share once the scheduler has placed it or given up."""
-    from manila_lite.db import shares as share_db
-    from manila_lite import states
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        share = share_db.get(ctx, share_id)
-        if share.host or share.status != states.CREATING:
-            return share
-        time.sleep(0.02)
-    raise AssertionError('share %s was never scheduled' % share_id)
-
-
-def make_available(ctx, share_id, manager=None, locations=None):
-    """Finish a share placed on hostA@alpha as its share manager would:
-    through ``manager`` (a real ShareManager), else by recording
-    ``locations`` (default: one preferred export) in the database."""
-    from manila_lite.db import shares as share_db
-    share = wait_scheduled(ctx, share_id)
-    assert share.host and share.host.startswith('hostA@alpha#'), share.host
-    if manager is not None:
-        manager.shares.create_share_instance(ctx, share.instance.id)
-    else:
-        assert share_db.finish_create(ctx, share.instance.id, locations or [
-            {'path': '10.0.0.1:/share', 'preferred': True}])
-    return share_db.get(ctx, share_id)
+    return ml_context.RequestContext(
+        user_id='admin', project_id=helpers.ADMIN_PROJECT,
+        roles=['admin', 'member', 'reader'])
 
 
 @pytest.fixture
 def manager(scheduler):
     """The share manager of hostA@alpha, over the fake driver."""
-    from manila_lite.share import manager as share_manager
     CONF.set_override('host', 'hostA')
     manager = share_manager.ShareManager('alpha')
     CONF.set_override('fake_pools', ['gold', 'silver'], group='alpha')

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from manila_lite.api import app as api_app
 from manila_lite import conf
 from manila_lite.db import api as db_api
-from manila_lite.tests.unit.api.conftest import fault
+from manila_lite.tests.unit.api.helpers import fault
 
 CONF = conf.CONF
 SHARE = '6a1b5a0e-8a43-4f0e-9b5e-2f7d6c1a9e01'

@@ -19,9 +19,9 @@ from manila_lite.api import router
 from manila_lite import conf
 from manila_lite.db import shares as share_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 CONF = conf.CONF
 REFUSED = 'Cannot set or update admin only metadata.'

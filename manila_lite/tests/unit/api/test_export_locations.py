@@ -4,9 +4,9 @@ import pytest
 
 from manila_lite.api.microversion import Version
 from manila_lite.db import shares as share_db
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 
 @pytest.fixture

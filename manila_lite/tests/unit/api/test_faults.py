@@ -4,7 +4,7 @@ a handler can fail."""
 import pytest
 
 from manila_lite.db import share_types as type_db
-from manila_lite.tests.unit.api.conftest import fault
+from manila_lite.tests.unit.api.helpers import fault
 
 CASES = [
     # (case, method, path, body, version, role, status, fault name)

@@ -10,10 +10,10 @@ import pytest
 
 from manila_lite.api import microversion
 from manila_lite.tests import fuzz
-from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
-from manila_lite.tests.unit.api.conftest import create_share
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import make_available
+from manila_lite.tests.unit.api.helpers import ADMIN_PROJECT
+from manila_lite.tests.unit.api.helpers import create_share
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import make_available
 
 COUNT = 9000
 TOKEN = 'admin-user:%s' % ADMIN_PROJECT

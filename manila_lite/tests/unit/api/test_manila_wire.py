@@ -10,12 +10,12 @@ from manila_lite.db import share_networks as network_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import create_share
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import make_available
-from manila_lite.tests.unit.api.conftest import PROJECT
-from manila_lite.tests.unit.api.conftest import wait_scheduled
+from manila_lite.tests.unit.api.helpers import create_share
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import make_available
+from manila_lite.tests.unit.api.helpers import PROJECT
+from manila_lite.tests.unit.api.helpers import wait_scheduled
 
 LATEST = '2.70'
 AFFINITY = '__affinity_same_host'

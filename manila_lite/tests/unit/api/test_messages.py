@@ -10,8 +10,8 @@ from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite import messages
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 FIELDS = {'id', 'project_id', 'resource_type', 'resource_id', 'action_id',
           'detail_id', 'message_level', 'user_message', 'request_id',

@@ -17,12 +17,12 @@ from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share.api import recycle_bin
 from manila_lite.share.api import shares as share_api
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import create_share as _create
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import make_available
-from manila_lite.tests.unit.api.conftest import PROJECT
-from manila_lite.tests.unit.api.conftest import wait_scheduled as _placed
+from manila_lite.tests.unit.api.helpers import create_share as _create
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import make_available
+from manila_lite.tests.unit.api.helpers import PROJECT
+from manila_lite.tests.unit.api.helpers import wait_scheduled as _placed
 
 CONF = conf.CONF
 AFFINITY = '__affinity_same_host'

@@ -9,7 +9,7 @@ import webtest
 from manila_lite.api import app as api_app
 from manila_lite import conf
 from manila_lite import rpc
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 CONF = conf.CONF
 # Refused at once by the kernel: nothing listens on port 1.

@@ -20,7 +20,7 @@ import manila_lite
 from manila_lite import conf
 from manila_lite import policies
 from manila_lite import policy
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 CONF = conf.CONF
 PACKAGE = pathlib.Path(manila_lite.__file__).parent

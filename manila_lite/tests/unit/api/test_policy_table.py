@@ -44,9 +44,9 @@ from manila_lite import messages
 from manila_lite import policies
 from manila_lite import policy
 from manila_lite.share.api import transfers as transfer_api
-from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import ADMIN_PROJECT
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 CONF = conf.CONF
 

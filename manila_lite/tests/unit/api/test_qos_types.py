@@ -5,10 +5,10 @@ import pytest
 from manila_lite import context as ml_context
 from manila_lite.db import qos_types as qos_db
 from manila_lite.db import shares as share_db
-from manila_lite.tests.unit.api.conftest import create_share
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import wait_scheduled
+from manila_lite.tests.unit.api.helpers import create_share
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import wait_scheduled
 
 V = '2.94'
 GOLD_SPECS = {'policy_type': 'adaptive', 'peak_iops': '1000'}

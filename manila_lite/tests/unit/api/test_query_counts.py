@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from manila_lite.db import shares as share_db
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import wait_for_status
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import wait_for_status
 
 # Generous: a request reads the share(s) and their one-to-many
 # collections in a few statements; a per-share query would exceed this

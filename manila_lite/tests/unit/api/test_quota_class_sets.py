@@ -5,8 +5,8 @@ import pytest
 from manila_lite import conf
 from manila_lite.db import shares as share_db
 from manila_lite import exception
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import PROJECT
 from manila_lite.tests.unit.api.test_query_counts import counted
 from manila_lite.tests.unit.api.test_quotas import KEY_CASES
 

@@ -17,13 +17,13 @@ from manila_lite.db import access_rules as access_db
 from manila_lite.db import resource_locks as lock_db
 from manila_lite.db import shares as share_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
-from manila_lite.tests.unit.api.conftest import create_share
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import make_available
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import ADMIN_PROJECT
+from manila_lite.tests.unit.api.helpers import create_share
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import make_available
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 CONF = conf.CONF
 V = '2.82'

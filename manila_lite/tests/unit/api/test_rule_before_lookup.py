@@ -15,8 +15,8 @@ from manila_lite.db import share_group_types as group_type_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 UNKNOWN = '00000000-0000-4000-8000-00000000dead'
 SERVER = '5e000000-0000-4000-8000-000000000001'

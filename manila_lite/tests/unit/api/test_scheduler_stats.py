@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from manila_lite.db import share_types as type_db
-from manila_lite.tests.unit.api.conftest import fault
+from manila_lite.tests.unit.api.helpers import fault
 
 ALL = ['hostA@alpha#gold', 'hostA@alpha#silver', 'hostB@beta#bronze']
 

@@ -10,7 +10,7 @@ from manila_lite.db import api as db_api
 from manila_lite.db import ensure as ensure_db
 from manila_lite.db import models
 from manila_lite.db import services as service_db
-from manila_lite.tests.unit.api.conftest import fault
+from manila_lite.tests.unit.api.helpers import fault
 
 HOST = 'hostA@alpha'
 

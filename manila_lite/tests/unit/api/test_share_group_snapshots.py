@@ -4,8 +4,8 @@ lists from 2.31 (experimental before 2.55), 404 for every id."""
 import pytest
 
 from manila_lite.api import microversion
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 EXPERIMENTAL = {microversion.EXPERIMENTAL_HEADER: 'True'}
 UNKNOWN = '11111111-2222-3333-4444-555555555555'

@@ -9,9 +9,9 @@ from manila_lite import conf
 from manila_lite.db import models
 from manila_lite.db import share_group_types as group_type_db
 from manila_lite.db import share_types as type_db
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 V = '2.55'
 EXPERIMENTAL = {microversion.EXPERIMENTAL_HEADER: 'True'}

@@ -19,8 +19,8 @@ from manila_lite.db import share_group_types as group_type_db
 from manila_lite.db import share_groups as group_db
 from manila_lite.db import share_types as type_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 V = '2.55'
 EXPERIMENTAL = {microversion.EXPERIMENTAL_HEADER: 'True'}

@@ -8,8 +8,8 @@ from manila_lite.db import access_rules as access_db
 from manila_lite.db import recycle_bin as bin_db
 from manila_lite.db import shares as share_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 BASE_KEYS = {'id', 'share_id', 'availability_zone', 'created_at', 'host',
              'status', 'share_network_id', 'share_server_id'}

@@ -19,11 +19,11 @@ from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import PROJECT
-from manila_lite.tests.unit.api.conftest import wait_for_status
+from manila_lite.tests.unit.api.helpers import ADMIN_PROJECT
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import PROJECT
+from manila_lite.tests.unit.api.helpers import wait_for_status
 
 HOST = 'hostA@alpha#gold'
 PATH = '10.0.0.7:/shares/legacy'

@@ -14,10 +14,10 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite import messages
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import PROJECT
-from manila_lite.tests.unit.api.conftest import wait_for_status
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import PROJECT
+from manila_lite.tests.unit.api.helpers import wait_for_status
 
 
 @pytest.fixture

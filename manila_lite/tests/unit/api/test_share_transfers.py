@@ -19,9 +19,9 @@ from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite.share.api import transfers as transfer_api
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 CONF = conf.CONF
 V = '2.77'

@@ -5,10 +5,10 @@ import pytest
 from manila_lite import conf
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
-from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
+from manila_lite.tests.unit.api.helpers import ADMIN_PROJECT
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
 
 DHSS_FALSE = {'driver_handles_share_servers': 'False'}
 

@@ -12,11 +12,11 @@ from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import create_share
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import make_available
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import create_share
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import make_available
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
 
 V = '2.64'
 

@@ -16,14 +16,14 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import ADMIN_PROJECT
-from manila_lite.tests.unit.api.conftest import create_share
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import make_available
-from manila_lite.tests.unit.api.conftest import OTHER_PROJECT
-from manila_lite.tests.unit.api.conftest import PROJECT
-from manila_lite.tests.unit.api.conftest import wait_scheduled
+from manila_lite.tests.unit.api.helpers import ADMIN_PROJECT
+from manila_lite.tests.unit.api.helpers import create_share
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import make_available
+from manila_lite.tests.unit.api.helpers import OTHER_PROJECT
+from manila_lite.tests.unit.api.helpers import PROJECT
+from manila_lite.tests.unit.api.helpers import wait_scheduled
 
 CONF = conf.CONF
 V = '2.64'

@@ -12,10 +12,10 @@ import pytest
 from manila_lite.db import services as service_db
 from manila_lite.db import share_types as type_db
 from manila_lite import states
-from manila_lite.tests.unit.api.conftest import create_share
-from manila_lite.tests.unit.api.conftest import default_share_type
-from manila_lite.tests.unit.api.conftest import fault
-from manila_lite.tests.unit.api.conftest import wait_scheduled
+from manila_lite.tests.unit.api.helpers import create_share
+from manila_lite.tests.unit.api.helpers import default_share_type
+from manila_lite.tests.unit.api.helpers import fault
+from manila_lite.tests.unit.api.helpers import wait_scheduled
 
 DHSS_FALSE = {'driver_handles_share_servers': 'False'}
 

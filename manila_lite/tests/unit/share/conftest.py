@@ -1,5 +1,7 @@
-"""A share manager for backend ``unitfake`` on the fake driver, with no
-RPC: tests call its methods as the RPC server would."""
+"""Fixtures of the share service's unit tests: a share manager for
+backend ``unitfake`` on the fake driver, with no RPC (tests call its
+methods as the RPC server would). Constants and the scheduler stand-in
+the test modules import are in helpers.py."""
 
 import pytest
 
@@ -9,15 +11,11 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.share import manager as share_manager
 from manila_lite import states
+from manila_lite.tests.unit.share.helpers import BACKEND
+from manila_lite.tests.unit.share.helpers import NoScheduler
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 CONF = conf.CONF
-BACKEND = 'unitfake'
-PROJECT = 'p1'
-
-
-class _NoScheduler:
-    def update_service_capabilities(self, *args, **kwargs):
-        pass
 
 
 @pytest.fixture
@@ -28,7 +26,7 @@ def ctx(clean_database):
 @pytest.fixture
 def manager(ctx, monkeypatch):
     monkeypatch.setattr(share_manager.scheduler_rpcapi, 'SchedulerAPI',
-                        _NoScheduler)
+                        NoScheduler)
     manager = share_manager.ShareManager(BACKEND)
     manager.driver.do_setup(ctx)
     return manager

@@ -17,7 +17,7 @@ from manila_lite import conf
 from manila_lite.db import access_rules as access_db
 from manila_lite.share.drivers import fake
 from manila_lite import states
-from manila_lite.tests.unit.share.conftest import BACKEND
+from manila_lite.tests.unit.share.helpers import BACKEND
 
 CONF = conf.CONF
 

@@ -21,7 +21,7 @@ from manila_lite import exception
 from manila_lite import messages
 from manila_lite.share.api import deferred as deferred_api
 from manila_lite import states
-from manila_lite.tests.unit.share.conftest import PROJECT
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 CONF = conf.CONF
 

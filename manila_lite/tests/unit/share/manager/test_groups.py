@@ -14,8 +14,8 @@ from manila_lite.db import share_groups as group_db
 from manila_lite import exception
 from manila_lite.share import rpcapi as share_rpcapi
 from manila_lite import states
-from manila_lite.tests.unit.share.conftest import BACKEND
-from manila_lite.tests.unit.share.conftest import PROJECT
+from manila_lite.tests.unit.share.helpers import BACKEND
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 CONF = conf.CONF
 

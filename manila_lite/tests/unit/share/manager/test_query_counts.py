@@ -10,7 +10,7 @@ from manila_lite.db import quotas
 from manila_lite.db import shares as share_db
 from manila_lite import states
 from manila_lite.tests.unit.api.test_query_counts import counted_here
-from manila_lite.tests.unit.share.conftest import PROJECT
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 # (transactions, statements), BEGIN not counted. The read is one
 # statement: the instance with its share, metadata and export locations

@@ -29,7 +29,7 @@ from manila_lite.share.manager import redrive
 from manila_lite.share.manager import shares
 from manila_lite.share.manager import snapshots
 from manila_lite import states
-from manila_lite.tests.unit.share.conftest import PROJECT
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 CONF = conf.CONF
 

@@ -10,7 +10,7 @@ from manila_lite.db import share_resize as resize_db
 from manila_lite.db import shares as share_db
 from manila_lite import messages
 from manila_lite import states
-from manila_lite.tests.unit.share.conftest import PROJECT
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 
 def _usage(ctx):

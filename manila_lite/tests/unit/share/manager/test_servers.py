@@ -19,8 +19,8 @@ from manila_lite.network import standalone
 from manila_lite.share import manager as share_manager
 from manila_lite.share.manager import servers as server_part
 from manila_lite import states
-from manila_lite.tests.unit.share.conftest import _NoScheduler
-from manila_lite.tests.unit.share.conftest import PROJECT
+from manila_lite.tests.unit.share.helpers import NoScheduler
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 CONF = conf.CONF
 BACKEND = 'unitdhss'
@@ -29,7 +29,7 @@ BACKEND = 'unitdhss'
 @pytest.fixture
 def manager(ctx, monkeypatch):
     monkeypatch.setattr(share_manager.scheduler_rpcapi, 'SchedulerAPI',
-                        _NoScheduler)
+                        NoScheduler)
     backend_conf.register_backend(
         CONF, BACKEND,
         standalone.standalone_network_opts + server_part.server_opts)

@@ -11,7 +11,7 @@ from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
 from manila_lite import states
-from manila_lite.tests.unit.share.conftest import PROJECT
+from manila_lite.tests.unit.share.helpers import PROJECT
 
 
 @pytest.fixture
