@@ -89,7 +89,8 @@ def _lock_instances(session, share_id):
 
 def _mark_syncing(session, instance_ids):
     """active -> syncing; an instance in error stays so until the share
-    manager resyncs it."""
+    manager resyncs it (error -> syncing is the manager's, in
+    start_sync)."""
     session.execute(
         sa.update(Instance)
         .where(Instance.id.in_(instance_ids),
@@ -376,8 +377,9 @@ def start_sync(context, instance_ids, skipped_statuses, resync=True):
                 session.execute(
                     sa.update(Instance)
                     .where(Instance.id.in_(to_flag),
-                           Instance.access_rules_status.in_(
-                               [states.ACCESS_ACTIVE, states.ACCESS_ERROR]))
+                           Instance.access_rules_status.in_(states.sources(
+                               states.INSTANCE_ACCESS,
+                               states.ACCESS_SYNCING)))
                     .values(access_rules_status=states.ACCESS_SYNCING,
                             updated_at=now)
                     .execution_options(synchronize_session=False))
@@ -494,8 +496,9 @@ def record_sync(context, outcomes):
                     session.execute(
                         sa.update(Instance)
                         .where(Instance.id.in_(ids),
-                               Instance.access_rules_status ==
-                               states.ACCESS_SYNCING)
+                               Instance.access_rules_status.in_(
+                                   states.sources(states.INSTANCE_ACCESS,
+                                                  target)))
                         .values(access_rules_status=target, updated_at=now)
                         .execution_options(synchronize_session=False))
         notes = [o['message'] for o in outcomes if o.get('message')]
