@@ -21,9 +21,9 @@ import sys
 import tempfile
 import time
 
+from manila_lite.devtools import deployment as deploy
+from manila_lite.devtools import local_network as lb
 from manila_lite.share.drivers.local import tools
-from manila_lite.tests.functional import deployment as deploy
-from manila_lite.tests.functional import local_backend as lb
 
 POLL = 0.01   # seconds between status reads: the resolution of a figure
 CLIENT_HOST = 31
@@ -95,7 +95,9 @@ def one_round(manila, share_type, client, timer):
 
 
 def run(rounds):
-    lb.require_local_backend()
+    missing = lb.missing_requirements()
+    if missing:
+        sys.exit('bench_local: %s' % missing)
     timer = Timer()
     with tempfile.TemporaryDirectory(prefix='bench-local-') as workdir, \
             lb.network() as net:

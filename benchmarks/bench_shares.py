@@ -292,17 +292,17 @@ def client_cpu():
 # -- deployments ------------------------------------------------------------
 #
 # Deployments are those of the functional tests
-# (manila_lite/tests/functional/deployment.py): the same daemons, config
-# and start-up checks, with the benchmark's own settings on top.
+# (manila_lite/devtools/deployment.py): the same daemons, config and
+# start-up checks, with the benchmark's own settings on top.
 
 def _deploy_module():
     try:
-        from manila_lite.tests.functional import deployment
-        from manila_lite.tests.functional import services
+        from manila_lite.devtools import deployment
+        from manila_lite.devtools import infra
     except ImportError as err:
-        raise BenchError('deploying needs manila-lite with its test '
-                         'extra (pip install -e .[test]): %s' % err)
-    return deployment, services
+        raise BenchError('deploying needs manila-lite installed here '
+                         '(pip install -e .): %s' % err)
+    return deployment, infra
 
 
 def wait(predicate, timeout, what, interval=0.25):
@@ -444,7 +444,7 @@ class AllInOne(Managed):
 
     def __init__(self, run_id, keep=False):
         super().__init__(run_id, keep)
-        deploy, _services = _deploy_module()
+        deploy, _infra = _deploy_module()
         self._tune(deploy.all_in_one(self.workdir))
         self.db_url = 'sqlite:///%s' % os.path.join(
             self.workdir, 'state', 'manila.sqlite')
@@ -463,7 +463,7 @@ class Split(Managed):
     def __init__(self, run_id, db_server, transport_url, keep=False):
         super().__init__(run_id, keep)
         self.db_server = db_server
-        deploy, _services = _deploy_module()
+        deploy, _infra = _deploy_module()
         # The database is made as the deployment starts.
         self._tune(deploy.split(self.workdir, 'sqlite://', transport_url,
                                 'bench-%s' % run_id,
@@ -476,9 +476,9 @@ class Split(Managed):
                                 backends=list(self.backends))
 
     def start(self, timeout):
-        _deploy, services = _deploy_module()
+        _deploy, infra = _deploy_module()
         try:
-            self.db_url = services.create_database(
+            self.db_url = infra.create_database(
                 self.db_server, prefix='manila_lite_bench')
         except Exception as err:
             raise BenchError('cannot create a database on %s: %s' % (
@@ -499,9 +499,9 @@ class Split(Managed):
         super().stop()
         if self.db_url is None:
             return
-        _deploy, services = _deploy_module()
+        _deploy, infra = _deploy_module()
         try:
-            services.drop_database(self.db_url)
+            infra.drop_database(self.db_url)
         except Exception as err:
             log('dropping database %s failed: %s', self.db_url, err)
 

@@ -1,11 +1,14 @@
-"""Real manila-lite deployments for the functional tests, and their clients.
+"""Real manila-lite deployments, and their clients: what the functional
+tests and the benchmarks start.
 
 A :class:`Deployment` is a directory (config file, state, one log per
 daemon) plus the daemons started from it as subprocesses, exactly as an
 operator would run them. Tests talk to it only through the clients users
 have: python-manilaclient, openstacksdk and the ``openstack`` CLI, all
 without keystone (manila-lite's noauth takes ``X-Auth-Token: user:project``
-and every caller is an administrator):
+and every caller is an administrator). Nothing here needs pytest: the
+deployments the tests share, on throwaway databases that skip a test when
+their server is missing, are in manila_lite/tests/functional/testbed.py.
 
 * manilaclient: ``client.Client(version, input_auth_token='user:project',
   service_catalog_url='http://HOST:PORT/v2/project')``
@@ -25,17 +28,10 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 
 import requests
 
-from manila_lite.tests.functional import services
-
 ADMIN = 'admin'
-# Share names the fake backends fail to create (fake_fail_share_names).
-FAIL_NAME = 'doomed-share'
-DATABASES = {'mysql': services.require_mysql,
-             'postgres': services.require_postgres}
 MAX_LOG_TAIL = 6000
 
 
@@ -428,27 +424,6 @@ def running(deployment):
         yield deployment
     finally:
         deployment.stop()
-
-
-@contextlib.contextmanager
-def running_split(tmp_path_factory, database, backends=None, name=None,
-                  options=None, daemon_options=None):
-    """A started split deployment on a throwaway database and vhost;
-    ``options`` adds to (or overrides) its [DEFAULT] section,
-    ``daemon_options`` that of one daemon (see ``split``)."""
-    database_server = DATABASES[database]()
-    rabbit = services.require_rabbit()
-    name = name or '%s-%s' % (database, uuid.uuid4().hex[:8])
-    workdir = tmp_path_factory.mktemp(name)
-    with services.throwaway_database(database_server) as db_url, \
-            services.throwaway_vhost(rabbit) as transport_url:
-        deployment = split(workdir, db_url, transport_url, name,
-                           backends=backends, fail_share_names=[FAIL_NAME],
-                           options=options, daemon_options=daemon_options)
-        deployment.manage('db', 'sync')
-        with running(deployment):
-            ensure_default_share_type(deployment)
-            yield deployment
 
 
 def ensure_default_share_type(deployment):

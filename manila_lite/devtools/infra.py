@@ -1,13 +1,14 @@
-"""The outside services functional tests need: MariaDB, PostgreSQL, RabbitMQ.
+"""The database servers and the broker deployments run on: their URLs,
+throwaway databases and RabbitMQ virtual hosts.
 
-Each ``require_*`` returns the server URL (from the environment, or the
-local default) once the server answers; when it does not, the test is
-skipped with the reason -- or fails, under CI=true, where a missing
-service is a broken pipeline rather than a developer's laptop.
-
-``throwaway_database`` and ``throwaway_vhost`` give a test its own
-database and RabbitMQ virtual host and remove them afterwards, so that
-parallel test workers never see each other's rows or messages.
+``MYSQL_URL``, ``POSTGRES_URL`` and ``RABBIT_URL`` come from the
+environment (MANILA_LITE_TEST_*_URL), else the local defaults.
+``throwaway_database`` and ``throwaway_vhost`` give a caller its own
+database and virtual host and remove them afterwards, so that parallel
+test workers (or a benchmark beside them) never see each other's rows or
+messages. The functional tests and the benchmarks both use this; the
+tests' skipping when a server is missing is in
+manila_lite/tests/functional/services.py.
 """
 
 import contextlib
@@ -18,7 +19,6 @@ import subprocess
 import urllib.parse
 import uuid
 
-import pytest
 import sqlalchemy as sa
 
 MYSQL_URL = os.environ.get('MANILA_LITE_TEST_MYSQL_URL',
@@ -27,67 +27,45 @@ POSTGRES_URL = os.environ.get('MANILA_LITE_TEST_POSTGRES_URL',
                               'postgresql+psycopg2://postgres@127.0.0.1:5432')
 RABBIT_URL = os.environ.get('MANILA_LITE_TEST_RABBIT_URL',
                             'rabbit://guest:guest@127.0.0.1:5672/')
-_CONNECT_TIMEOUT = 3
+CONNECT_TIMEOUT = 3
 
 
-def unavailable(message):
-    if os.environ.get('CI', '').lower() == 'true':
-        pytest.fail(message + ' (CI=true: the service is required)')
-    pytest.skip(message)
-
-
-def _server_engine(url):
-    """An engine on the server itself, outside any test database."""
+def server_engine(url):
+    """An engine on the server itself, outside any of its databases."""
     url = sa.engine.make_url(url)
     if url.get_backend_name() == 'postgresql':
         url = url.set(database='postgres')
-        args = {'connect_timeout': _CONNECT_TIMEOUT}
+        args = {'connect_timeout': CONNECT_TIMEOUT}
     else:
         url = url.set(database=None)
-        args = {'connect_timeout': _CONNECT_TIMEOUT}
+        args = {'connect_timeout': CONNECT_TIMEOUT}
     return sa.create_engine(url, isolation_level='AUTOCOMMIT',
                             connect_args=args, poolclass=sa.pool.NullPool)
 
 
-def _require_database(url, env_name):
-    try:
-        with _server_engine(url).connect() as connection:
-            connection.exec_driver_sql('SELECT 1')
-    except Exception as err:
-        unavailable('%s is not reachable (set %s): %s'
-                    % (_safe(url), env_name, err))
-    return url
+def check_database(url):
+    """Raise what connecting to the server at ``url`` raises, if any."""
+    with server_engine(url).connect() as connection:
+        connection.exec_driver_sql('SELECT 1')
 
 
-def _safe(url):
+def check_rabbit(url):
+    """Raise OSError unless the broker at ``url`` takes connections."""
+    parsed = urllib.parse.urlparse(url)
+    socket.create_connection((parsed.hostname or '127.0.0.1',
+                              parsed.port or 5672),
+                             timeout=CONNECT_TIMEOUT).close()
+
+
+def safe_url(url):
+    """``url`` with its password hidden, for messages."""
     return sa.engine.make_url(url).render_as_string(hide_password=True)
-
-
-def require_mysql():
-    return _require_database(MYSQL_URL, 'MANILA_LITE_TEST_MYSQL_URL')
-
-
-def require_postgres():
-    return _require_database(POSTGRES_URL, 'MANILA_LITE_TEST_POSTGRES_URL')
-
-
-def require_rabbit():
-    parsed = urllib.parse.urlparse(RABBIT_URL)
-    try:
-        socket.create_connection((parsed.hostname or '127.0.0.1',
-                                  parsed.port or 5672),
-                                 timeout=_CONNECT_TIMEOUT).close()
-    except OSError as err:
-        unavailable('RabbitMQ at %s:%s is not reachable (set '
-                    'MANILA_LITE_TEST_RABBIT_URL): %s'
-                    % (parsed.hostname, parsed.port, err))
-    return RABBIT_URL
 
 
 def create_database(server_url, prefix='ml_func'):
     """A new empty database on the server; its full URL."""
     name = '%s_%s' % (prefix, uuid.uuid4().hex[:12])
-    engine = _server_engine(server_url)
+    engine = server_engine(server_url)
     with engine.connect() as connection:
         if engine.dialect.name == 'postgresql':
             connection.exec_driver_sql('CREATE DATABASE %s' % name)
@@ -101,7 +79,7 @@ def create_database(server_url, prefix='ml_func'):
 def drop_database(url):
     """Drop a database made by create_database, sessions and all."""
     url = sa.engine.make_url(url)
-    engine = _server_engine(url)
+    engine = server_engine(url)
     with engine.connect() as connection:
         if engine.dialect.name == 'postgresql':
             connection.exec_driver_sql(
@@ -158,21 +136,3 @@ def throwaway_vhost(rabbit_url):
             _rabbitmqctl('delete_vhost', vhost)
         except (OSError, subprocess.SubprocessError):
             pass
-
-
-REDIS_URL = os.environ.get('MANILA_LITE_TEST_REDIS_URL',
-                           'redis://127.0.0.1:6379/0')
-
-
-def require_redis():
-    import redis  # only the tests that use Redis need its client
-
-    parsed = urllib.parse.urlparse(REDIS_URL)
-    try:
-        redis.Redis.from_url(REDIS_URL,
-                             socket_connect_timeout=_CONNECT_TIMEOUT).ping()
-    except redis.RedisError as err:
-        unavailable('Redis at %s:%s is not reachable (set '
-                    'MANILA_LITE_TEST_REDIS_URL): %s'
-                    % (parsed.hostname, parsed.port or 6379, err))
-    return REDIS_URL

@@ -1,4 +1,6 @@
-"""A test network for the local backend: a server namespace and clients.
+"""A network for trying the local backend on one host: a server
+namespace and clients (the local backend's functional tests and
+benchmarks/bench_local.py use it).
 
 The backend's own daemons run in the server namespace (the driver's
 ``local_daemon_netns``); each client is a namespace of its own with one
@@ -6,8 +8,9 @@ address on a bridge in the server namespace, so access rules by IP are
 tested on the wire. Clients are the userspace ones (libnfs-utils'
 nfs-cp/nfs-cat, smbclient): the kernel has no NFS or CIFS client here.
 
-``require_local_backend`` skips a test where root, loop devices or the
-Debian packages are missing -- and fails instead under CI=true.
+``missing_requirements`` says what the host lacks (root, loop devices,
+the Debian packages); the tests skip on it (or fail, under CI=true: see
+manila_lite/tests/functional/services.py), the benchmark stops.
 """
 
 import contextlib
@@ -17,8 +20,6 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-
-import pytest
 
 PACKAGES = ('nfs-ganesha nfs-ganesha-vfs samba smbclient libnfs-utils '
             'btrfs-progs dbus')
@@ -30,23 +31,19 @@ SUBNET = '10.231.7.'
 SERVER_IP = SUBNET + '1'
 
 
-def _unavailable(message):
-    if os.environ.get('CI', '').lower() == 'true':
-        pytest.fail(message + ' (CI=true: the local backend tests must run)')
-    pytest.skip(message)
-
-
-def require_local_backend():
+def missing_requirements():
+    """Why the local backend cannot run here, or None if it can."""
     if os.geteuid() != 0:
-        _unavailable('the local backend tests need root (mounts, loop '
-                     'devices, network namespaces)')
+        return ('the local backend tests need root (mounts, loop '
+                'devices, network namespaces)')
     if not os.path.exists('/dev/loop-control'):
-        _unavailable('the local backend tests need loop devices '
-                     '(/dev/loop-control is missing)')
+        return ('the local backend tests need loop devices '
+                '(/dev/loop-control is missing)')
     missing = [t for t in TOOLS if not shutil.which(t)]
     if missing:
-        _unavailable('missing %s; apt-get install -y %s'
-                     % (', '.join(missing), PACKAGES))
+        return 'missing %s; apt-get install -y %s' % (', '.join(missing),
+                                                      PACKAGES)
+    return None
 
 
 def run(*argv, check=True, input=None, timeout=120):

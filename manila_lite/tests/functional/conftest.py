@@ -7,7 +7,7 @@
   processes on a throwaway database and RabbitMQ virtual host;
   ``split_deployment`` is either, ``deployment`` any of the three.
   A test needing other backend options starts its own with
-  ``deployment.running_split`` (see test_restart.py).
+  ``testbed.running_split`` (see test_restart.py).
 
 Every test acts in a project of its own (``project``), so tests sharing a
 deployment -- and its quotas -- never count each other's shares.
@@ -22,7 +22,8 @@ import uuid
 
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 
 def pytest_configure(config):
@@ -56,20 +57,20 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope='session')
 def all_in_one(tmp_path_factory):
     deployment = deploy.all_in_one(tmp_path_factory.mktemp('all-in-one'),
-                                   fail_share_names=[deploy.FAIL_NAME])
+                                   fail_share_names=[testbed.FAIL_NAME])
     with deploy.running(deployment):
         yield deployment
 
 
 @pytest.fixture(scope='session')
 def mysql_deployment(tmp_path_factory):
-    with deploy.running_split(tmp_path_factory, 'mysql') as deployment:
+    with testbed.running_split(tmp_path_factory, 'mysql') as deployment:
         yield deployment
 
 
 @pytest.fixture(scope='session')
 def postgres_deployment(tmp_path_factory):
-    with deploy.running_split(tmp_path_factory, 'postgres') as deployment:
+    with testbed.running_split(tmp_path_factory, 'postgres') as deployment:
         yield deployment
 
 

@@ -30,7 +30,7 @@ import venv
 
 import requests
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 
 HORIZON = 'horizon==27.0.0'
 MANILA_UI = 'manila-ui==16.0.0'

@@ -24,7 +24,7 @@ import sys
 
 import requests
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 
 PASSWORD = 'secret-password'
 REGION = 'RegionOne'

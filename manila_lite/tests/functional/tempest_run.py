@@ -33,9 +33,11 @@ import sys
 import tempfile
 import time
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.devtools import infra
 from manila_lite.tests.functional import keystone as ks
 from manila_lite.tests.functional import services
+from manila_lite.tests.functional import testbed
 
 API_TESTS = 'manila_tempest_tests.tests.api'
 # The modules CI runs: shares, snapshots (their instances, export
@@ -143,11 +145,11 @@ class KeystoneSplit(deploy.Deployment):
 def environment(workdir, database='mysql'):
     """Keystone and the split deployment, started; stopped on the way
     out whatever happens."""
-    database_server = deploy.DATABASES[database]()
+    database_server = testbed.DATABASES[database]()
     rabbit = services.require_rabbit()
-    with services.throwaway_database(database_server) as keystone_db, \
-            services.throwaway_database(database_server) as db_url, \
-            services.throwaway_vhost(rabbit) as transport_url:
+    with infra.throwaway_database(database_server) as keystone_db, \
+            infra.throwaway_database(database_server) as db_url, \
+            infra.throwaway_vhost(rabbit) as transport_url:
         keystone = ks.Keystone(os.path.join(workdir, 'keystone'),
                                database_url=keystone_db)
         os.makedirs(keystone.workdir, exist_ok=True)
@@ -354,7 +356,7 @@ def main(argv=None):
     parser.add_argument('--profile', choices=sorted(PROFILES),
                         default='fake')
     parser.add_argument('--concurrency', type=int, default=4)
-    parser.add_argument('--database', choices=sorted(deploy.DATABASES),
+    parser.add_argument('--database', choices=sorted(testbed.DATABASES),
                         default='mysql')
     parser.add_argument('--workdir', help='keep logs and the workspace '
                                           'here (default: a temporary '

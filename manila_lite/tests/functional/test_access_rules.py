@@ -11,7 +11,7 @@ user message.
 from manilaclient import exceptions
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 
 VERSION = '2.98'   # python-manilaclient 6.3.0's maximum
 

@@ -20,7 +20,8 @@ import uuid
 
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.devtools import infra
 from manila_lite.tests.functional import services
 from manila_lite.tests.functional import tcp_proxy
 
@@ -37,8 +38,8 @@ def outage_deployment(tmp_path_factory):
     rabbit = services.require_rabbit()
     name = 'broker-%s' % uuid.uuid4().hex[:8]
     workdir = tmp_path_factory.mktemp(name)
-    with services.throwaway_database(database_server) as db_url, \
-            services.throwaway_vhost(rabbit) as transport_url:
+    with infra.throwaway_database(database_server) as db_url, \
+            infra.throwaway_vhost(rabbit) as transport_url:
         parsed = urllib.parse.urlparse(transport_url)
         proxy = tcp_proxy.TcpProxy(parsed.hostname, parsed.port or 5672)
         proxy.up()

@@ -27,7 +27,8 @@ import signal
 import pytest
 
 import manila_lite
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 PROBE_ENV = 'MANILA_LITE_TEST_MODULE_PROBE'
 TREE = os.path.dirname(os.path.dirname(manila_lite.__file__))
@@ -120,7 +121,7 @@ def test_all_in_one_runs_without_eventlet(tmp_path_factory, probe_dir):
 
 def test_split_daemons_run_without_eventlet_and_api_master_is_bare(
         tmp_path_factory, probe_dir):
-    with deploy.running_split(tmp_path_factory, 'mysql') as split:
+    with testbed.running_split(tmp_path_factory, 'mysql') as split:
         _serve_a_share(split)
         master = split.daemons['api'].pid
         workers = _children(master)

@@ -36,6 +36,7 @@ from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite.db import snapshot_access as snapshot_access_db
 from manila_lite.db import snapshots as snapshot_db
+from manila_lite.devtools import infra
 from manila_lite import exception
 from manila_lite import states
 from manila_lite.tests.functional import services
@@ -52,7 +53,7 @@ def database_url(request, tmp_path):
     if request.param == 'sqlite':
         yield 'sqlite:///%s' % (tmp_path / 'manila.sqlite')
         return
-    with services.throwaway_database(SERVERS[request.param]()) as url:
+    with infra.throwaway_database(SERVERS[request.param]()) as url:
         yield url
 
 

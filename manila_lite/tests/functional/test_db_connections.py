@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from manila_lite.db import api as db_api
+from manila_lite.devtools import infra
 from manila_lite.tests.functional import services
 
 
@@ -41,7 +42,7 @@ _KILL = {'mysql': 'KILL %d',
 @pytest.fixture(params=sorted(SERVERS))
 def engine(request):
     server = SERVERS[request.param]()
-    with services.throwaway_database(server) as url:
+    with infra.throwaway_database(server) as url:
         engine = engines.create_engine(url)
         db_api._ping_idle_connections(engine)
         yield engine
@@ -55,7 +56,7 @@ def _backend_id(engine):
 
 
 def _kill(engine, backend_id):
-    admin = services._server_engine(engine.url)
+    admin = infra.server_engine(engine.url)
     with admin.connect() as connection:
         connection.exec_driver_sql(_KILL[engine.dialect.name] % backend_id)
     admin.dispose()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 import manila_lite
 from manila_lite.db import migration
+from manila_lite.devtools import infra
 from manila_lite.tests.functional import services
 
 SERVERS = {'mysql': services.require_mysql,
@@ -24,7 +25,7 @@ SERVERS = {'mysql': services.require_mysql,
 
 @pytest.fixture(params=sorted(SERVERS))
 def database_url(request):
-    with services.throwaway_database(SERVERS[request.param]()) as url:
+    with infra.throwaway_database(SERVERS[request.param]()) as url:
         yield url
 
 
@@ -52,7 +53,7 @@ def test_sync_again_changes_nothing(engine):
 
 
 def test_tables_are_innodb_utf8mb4_on_mysql():
-    with services.throwaway_database(services.require_mysql()) as url:
+    with infra.throwaway_database(services.require_mysql()) as url:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         migration.db_sync(engine=engine)
         with engine.connect() as connection:
@@ -67,7 +68,7 @@ def test_tables_are_innodb_utf8mb4_on_mysql():
 
 
 def test_all_mysql_indexes_are_btree():
-    with services.throwaway_database(services.require_mysql()) as url:
+    with infra.throwaway_database(services.require_mysql()) as url:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         migration.db_sync(engine=engine)
         with engine.connect() as connection:
@@ -138,7 +139,7 @@ def any_database_url(request, tmp_path):
     if request.param == 'sqlite':
         yield 'sqlite:///%s' % (tmp_path / 'manila.sqlite')
         return
-    with services.throwaway_database(SERVERS[request.param]()) as url:
+    with infra.throwaway_database(SERVERS[request.param]()) as url:
         yield url
 
 

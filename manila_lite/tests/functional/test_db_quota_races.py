@@ -24,6 +24,7 @@ from manila_lite.db import migration
 from manila_lite.db import quotas
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
+from manila_lite.devtools import infra
 from manila_lite import states
 from manila_lite.tests.functional import services
 
@@ -38,7 +39,7 @@ USERS = ('u1', 'u2')
 
 @pytest.fixture(params=sorted(SERVERS))
 def server_url(request, tmp_path):
-    with services.throwaway_database(SERVERS[request.param]()) as url:
+    with infra.throwaway_database(SERVERS[request.param]()) as url:
         yield url
 
 
@@ -47,7 +48,7 @@ def any_url(request, tmp_path):
     if request.param == 'sqlite':
         yield 'sqlite:///%s' % (tmp_path / 'manila.sqlite')
         return
-    with services.throwaway_database(SERVERS[request.param]()) as url:
+    with infra.throwaway_database(SERVERS[request.param]()) as url:
         yield url
 
 

@@ -17,8 +17,9 @@ from oslo_config import cfg
 import oslo_messaging as messaging
 import pytest
 
+from manila_lite.devtools import deployment as deploy
 from manila_lite.share.drivers import fake
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 pytestmark = pytest.mark.xdist_group('deferred-ensure')
 
@@ -43,8 +44,9 @@ def dep(tmp_path_factory):
             'delete_share': DELETE_LATENCY}},
         'beta': {},
     }
-    with deploy.running_split(tmp_path_factory, 'postgres', backends=backends,
-                              options=options) as deployment:
+    with testbed.running_split(tmp_path_factory, 'postgres',
+                               backends=backends,
+                               options=options) as deployment:
         deployment.config['oslo_messaging_notifications'] = {
             'driver': 'messagingv2', 'topics': NOTIFY_TOPIC}
         deployment.write_config()

@@ -17,6 +17,7 @@ import sys
 
 import pytest
 
+from manila_lite.devtools import infra
 from manila_lite.tests.functional import services
 
 COUNT = 1500
@@ -28,7 +29,7 @@ SERVERS = {'mysql': services.require_mysql,
 
 @pytest.mark.parametrize('server', sorted(SERVERS))
 def test_no_request_answers_5xx(server):
-    with services.throwaway_database(SERVERS[server]()) as url:
+    with infra.throwaway_database(SERVERS[server]()) as url:
         child = subprocess.run(
             [sys.executable, '-m', 'manila_lite.tests.functional.fuzz_run',
              '--database', url, '--seed', str(SEED), '--count', str(COUNT)],

@@ -20,7 +20,7 @@ import uuid
 
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 from manila_lite.tests.functional import horizon_ui
 from manila_lite.tests.functional import keystone as ks
 from manila_lite.tests.functional import services

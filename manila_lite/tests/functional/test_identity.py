@@ -17,7 +17,7 @@ import uuid
 import pytest
 import requests
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 from manila_lite.tests.functional import keystone as ks
 from manila_lite.tests.functional import services
 

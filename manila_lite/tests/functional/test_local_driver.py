@@ -14,9 +14,10 @@ import uuid
 
 import pytest
 
+from manila_lite.devtools import deployment as deploy
+from manila_lite.devtools import local_network as lb
 from manila_lite.share.drivers.local import tools
-from manila_lite.tests.functional import deployment as deploy
-from manila_lite.tests.functional import local_backend as lb
+from manila_lite.tests.functional import services
 
 pytestmark = pytest.mark.xdist_group('local-backend')
 VERSION = '2.98'   # python-manilaclient 6.3.0's maximum
@@ -37,7 +38,7 @@ class Site:
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    lb.require_local_backend()
+    services.require_local_backend()
     workdir = tmp_path_factory.mktemp('local-api')
     state_dir = str(workdir / 'local-state')
     loop_file = str(workdir / 'pool.img')

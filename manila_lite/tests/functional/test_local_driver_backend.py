@@ -14,12 +14,13 @@ from oslo_config import cfg
 import pytest
 
 from manila_lite.conf import backend as backend_conf
+from manila_lite.devtools import local_network as lb
 from manila_lite import exception
 from manila_lite.share.drivers.local import driver as local_driver
 from manila_lite.share.drivers.local import samba
 from manila_lite.share.drivers.local import tools
 from manila_lite import states
-from manila_lite.tests.functional import local_backend as lb
+from manila_lite.tests.functional import services
 
 pytestmark = pytest.mark.xdist_group('local-backend')
 GiB = 1024 ** 3
@@ -54,7 +55,7 @@ class Backend:
 
 @pytest.fixture(scope='module')
 def backend(tmp_path_factory):
-    lb.require_local_backend()
+    services.require_local_backend()
     workdir = tmp_path_factory.mktemp('local-driver')
     state_dir = str(workdir / 'state')
     loop_file = str(workdir / 'pool.img')

@@ -23,11 +23,12 @@ import time
 
 import pytest
 
+from manila_lite.devtools import deployment as deploy
+from manila_lite.devtools import local_network as lb
 from manila_lite.share.drivers.local import btrfs
 from manila_lite.share.drivers.local import process
 from manila_lite.share.drivers.local import tools
-from manila_lite.tests.functional import deployment as deploy
-from manila_lite.tests.functional import local_backend as lb
+from manila_lite.tests.functional import services
 
 pytestmark = pytest.mark.xdist_group('local-backend')
 GiB = 1024 ** 3
@@ -162,7 +163,7 @@ def port_open(port):
 
 @pytest.fixture(scope='module')
 def net():
-    lb.require_local_backend()
+    services.require_local_backend()
     with lb.network() as network:
         yield network
 

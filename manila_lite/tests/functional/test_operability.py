@@ -9,7 +9,7 @@ import stat
 import pytest
 import requests
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 pytestmark = pytest.mark.xdist_group('operability')
 
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.xdist_group('operability')
 @pytest.fixture(scope='module')
 def logged_split(tmp_path_factory):
     log_dir = str(tmp_path_factory.mktemp('oslo-logs'))
-    with deploy.running_split(tmp_path_factory, 'mysql',
-                              options={'log_dir': log_dir}) as deployment:
+    with testbed.running_split(tmp_path_factory, 'mysql',
+                               options={'log_dir': log_dir}) as deployment:
         yield deployment, log_dir
 
 

@@ -6,7 +6,7 @@ restore``) and scheduler hints (``share create --scheduler-hint``).
 
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 
 
 def _create(deployment, project, name, *extra):

@@ -10,7 +10,8 @@ import uuid
 
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 SLOW_CREATE = 5
 STALLED = 3     # stalled_request_timeout of the lossy deployment
@@ -19,7 +20,7 @@ STALLED = 3     # stalled_request_timeout of the lossy deployment
 @pytest.fixture(scope='module')
 def slow_deployment(tmp_path_factory):
     """Each test restarts what it kills, so they can share one."""
-    with deploy.running_split(tmp_path_factory, 'mysql', backends={
+    with testbed.running_split(tmp_path_factory, 'mysql', backends={
             'slow': {'fake_operation_latency':
                      {'create_share': SLOW_CREATE}}}) as deployment:
         yield deployment
@@ -116,7 +117,7 @@ def lossy_deployment(tmp_path_factory):
     RabbitMQ drops those messages, as a broker restart drops queued
     ones."""
     nowhere = {'share_topic': 'nobody-reads-%s' % uuid.uuid4().hex[:8]}
-    with deploy.running_split(
+    with testbed.running_split(
             tmp_path_factory, 'mysql',
             options={'stalled_request_timeout': STALLED},
             daemon_options={'api': nowhere, 'scheduler': nowhere}

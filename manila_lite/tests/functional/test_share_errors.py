@@ -11,7 +11,8 @@ import uuid
 from manilaclient import exceptions
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 
 def _status_of(call):
@@ -109,7 +110,7 @@ def test_no_valid_host_ends_in_error_with_a_message(
 def test_driver_failure_ends_in_error_with_a_message(manila, project):
     """The backend fails (injected by share name): error, message, and the
     failed share can still be deleted."""
-    share = manila.shares.create('NFS', 1, name=deploy.FAIL_NAME)
+    share = manila.shares.create('NFS', 1, name=testbed.FAIL_NAME)
     share = deploy.wait_for_share(manila, share.id)
     assert share.status == 'error'
     assert share.host  # it was placed; the backend failed
@@ -140,7 +141,7 @@ def test_usage_never_drifts(deployment, manila, project):
                 share = manila.shares.create('NFS', 1, name='drift-%d' % i,
                                              share_type=type_name)
             else:
-                name = deploy.FAIL_NAME if i % 4 == 1 else 'drift-%d' % i
+                name = testbed.FAIL_NAME if i % 4 == 1 else 'drift-%d' % i
                 share = manila.shares.create('NFS', 1 + i % 3, name=name)
             created.append(share)
         expected_gb = sum(s.size for s in created)

@@ -4,7 +4,7 @@ all-in-one process: made on a backend, then deleted."""
 from manilaclient import exceptions
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 
 
 @pytest.fixture

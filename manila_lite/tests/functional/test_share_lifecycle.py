@@ -5,7 +5,7 @@ deployment on MariaDB and on PostgreSQL (the ``deployment`` fixture), in a
 project of its own.
 """
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 
 
 def test_share_lifecycle_with_manilaclient(deployment, manila, project):

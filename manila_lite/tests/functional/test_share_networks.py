@@ -12,7 +12,8 @@ import uuid
 from manilaclient import exceptions
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 SUBNET_ACTION = '/share-networks/%s/subnets/%s/action'
 FORCE = '2.100'
@@ -20,7 +21,7 @@ FORCE = '2.100'
 
 @pytest.fixture(scope='module')
 def dhss_deployment(tmp_path_factory):
-    with deploy.running_split(tmp_path_factory, 'mysql', backends={
+    with testbed.running_split(tmp_path_factory, 'mysql', backends={
             'dhss': {'driver_handles_share_servers': True,
                      'standalone_network_plugin_cidr': '10.77.0.0/24',
                      'standalone_network_plugin_allowed_ip_ranges':

@@ -10,7 +10,8 @@ The fake backends fail or refuse per share, from its metadata:
 from manilaclient import exceptions
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
+from manila_lite.tests.functional import testbed
 
 
 @pytest.fixture
@@ -201,7 +202,7 @@ SLOW_EXTEND = 5
 @pytest.fixture(scope='module')
 def slow_extend_deployment(tmp_path_factory):
     """A split deployment whose backend takes 5 seconds per extend."""
-    with deploy.running_split(tmp_path_factory, 'mysql', backends={
+    with testbed.running_split(tmp_path_factory, 'mysql', backends={
             'slow': {'fake_operation_latency':
                      {'extend_share': SLOW_EXTEND}}}) as deployment:
         yield deployment

@@ -11,7 +11,7 @@ import uuid
 from manilaclient import exceptions
 import pytest
 
-from manila_lite.tests.functional import deployment as deploy
+from manila_lite.devtools import deployment as deploy
 
 SNAPSHOT_SETTLED = ('available', 'error')
 
