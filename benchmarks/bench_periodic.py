@@ -14,8 +14,8 @@ state in memory) over a real database:
 
 For each it prints shares per second and the process's peak RSS during
 the run (sampled every 10 ms) against its RSS before it. The shares are
-inserted directly with manila_lite's models in chunks, so setting up
-10,000 takes seconds. SQLite in a temporary directory by default;
+inserted directly in chunks (manila_lite/devtools/share_rows.py), so
+setting up 10,000 takes seconds. SQLite in a temporary directory by default;
 ``--db-connection`` names an EMPTY database to use instead (MariaDB,
 PostgreSQL), which is migrated and left with its tables emptied.
 
@@ -87,15 +87,11 @@ def _setup(count, rules_per_share=0):
     """A share manager, ``count`` available shares in the database and on
     its (in-memory) fake backend, each with ``rules_per_share`` active
     access rules."""
-    from oslo_utils import timeutils
-    from oslo_utils import uuidutils
-    import sqlalchemy as sa
-
     from manila_lite import context as ml_context
     from manila_lite.db import api as db_api
-    from manila_lite.db import models
     from manila_lite.db import services as service_db
     from manila_lite.db import share_types as type_db
+    from manila_lite.devtools import share_rows
     from manila_lite.share import manager as share_manager
 
     ctx = ml_context.get_admin_context()
@@ -107,50 +103,18 @@ def _setup(count, rules_per_share=0):
                         'nova')
     share_type = type_db.create(ctx, 'bench', {
         'driver_handles_share_servers': 'False'})
-    host = manager.host + '#pool0'
-    now = timeutils.utcnow()
-    for start in range(0, count, CHUNK):
-        shares, instances, locations, rules, mappings = [], [], [], [], []
-        for i in range(start, min(count, start + CHUNK)):
-            share_id = uuidutils.generate_uuid()
-            instance_id = uuidutils.generate_uuid()
-            shares.append(dict(id=share_id, project_id='bench',
-                               user_id='bench', size=1, share_proto='NFS',
-                               display_name='bench-%d' % i, created_at=now))
-            instances.append(dict(id=instance_id, share_id=share_id,
-                                  host=host, status='available',
-                                  share_type_id=share_type.id,
-                                  access_rules_status='active',
-                                  created_at=now))
-            for r in range(rules_per_share):
-                rule_id = uuidutils.generate_uuid()
-                rules.append(dict(id=rule_id, share_id=share_id,
-                                  access_type='ip',
-                                  access_to='10.%d.%d.%d' % (
-                                      r, i // 256 % 256, i % 256),
-                                  access_level='rw', created_at=now))
-                mappings.append(dict(id=uuidutils.generate_uuid(),
-                                     share_instance_id=instance_id,
-                                     access_id=rule_id, state='active',
-                                     created_at=now))
-            exports = manager.driver.create_share(ctx, {
-                'id': instance_id, 'share_id': share_id,
-                'name': 'share-%s' % instance_id, 'size': 1,
-                'share_proto': 'NFS', 'host': host})
-            for loc in exports:
-                locations.append(dict(
-                    uuid=uuidutils.generate_uuid(),
-                    share_instance_id=instance_id, path=loc['path'],
-                    is_admin_only=loc['is_admin_only'],
-                    preferred=loc['preferred'], created_at=now))
-        with db_api.writer.using(ctx) as session:
-            session.execute(sa.insert(models.Share), shares)
-            session.execute(sa.insert(models.ShareInstance), instances)
-            session.execute(sa.insert(models.ExportLocation), locations)
-            if rules:
-                session.execute(sa.insert(models.ShareAccessRule), rules)
-                session.execute(sa.insert(models.ShareInstanceAccessRule),
-                                mappings)
+
+    def on_the_backend(share_id, instance_id, host):
+        return manager.driver.create_share(ctx, {
+            'id': instance_id, 'share_id': share_id,
+            'name': 'share-%s' % instance_id, 'size': 1,
+            'share_proto': 'NFS', 'host': host})
+
+    share_rows.insert_shares(
+        lambda: db_api.writer.using(ctx), count, share_type.id,
+        [manager.host + '#pool0'], project='bench', user='bench',
+        name_prefix='bench-', exports=on_the_backend,
+        rules_per_share=rules_per_share, chunk=CHUNK)
     return ctx, manager
 
 

@@ -797,49 +797,22 @@ def insert_shares(db_url, count, start, prefix, project, user, share_type,
                   hosts, zone):
     """Shares that look as if the fake backend made them: available, on a
     real pool, with the export locations it gives. Bulk SQL through
-    manila_lite's own models; quota usage is not charged."""
-    models = _models()
-    from manila_lite.share import extra_specs  # after _models' quieting
+    manila_lite's own rows (devtools/share_rows.py); quota usage is not
+    charged."""
+    _models()
+    # After _models' quieting:
+    from manila_lite.devtools import share_rows
+    from manila_lite.share import extra_specs
     capabilities = extra_specs.share_capabilities(
         share_type.get('extra_specs') or {})
     engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
-    now = datetime.datetime.utcnow().replace(microsecond=0)
-    ids = []
     try:
-        for offset in range(0, count, INSERT_CHUNK):
-            shares, instances, exports = [], [], []
-            for number in range(start + offset,
-                                start + min(offset + INSERT_CHUNK, count)):
-                share_id, instance_id = str(uuid.uuid4()), str(uuid.uuid4())
-                created = now - datetime.timedelta(seconds=number)
-                ids.append(share_id)
-                shares.append(dict(
-                    id=share_id, project_id=project, user_id=user,
-                    display_name='%s%d' % (prefix, number),
-                    display_description=None, size=1, share_proto='NFS',
-                    is_public=False, created_at=created,
-                    **capabilities))
-                instances.append(dict(
-                    id=instance_id, share_id=share_id,
-                    host=hosts[number % len(hosts)], status='available',
-                    availability_zone=zone, share_type_id=share_type['id'],
-                    access_rules_status='active', progress='100%',
-                    scheduled_at=created, launched_at=created,
-                    created_at=created))
-                for ip, admin in (('127.0.0.1', False), ('127.0.0.2', True)):
-                    exports.append(dict(
-                        uuid=str(uuid.uuid4()),
-                        share_instance_id=instance_id,
-                        path='%s:/shares/share-%s' % (ip, instance_id),
-                        is_admin_only=admin, preferred=not admin,
-                        created_at=created))
-            with engine.begin() as conn:
-                conn.execute(sa.insert(models.Share), shares)
-                conn.execute(sa.insert(models.ShareInstance), instances)
-                conn.execute(sa.insert(models.ExportLocation), exports)
+        return share_rows.insert_shares(
+            engine.begin, count, share_type['id'], hosts, project=project,
+            user=user, name_prefix=prefix, start=start, zone=zone,
+            share_fields=capabilities, chunk=INSERT_CHUNK)
     finally:
         engine.dispose()
-    return ids
 
 
 def delete_inserted(db_url, prefix):
@@ -1005,7 +978,7 @@ def run(args, deployment, client, stop):
             report['notes'].append(
                 'for the list measurements, shares beyond those in the '
                 'project were inserted directly into the database in bulk '
-                'through manila_lite.db.models (status available, on a '
+                'by manila_lite.devtools.share_rows (status available, on a '
                 'real pool, two export locations each, as the fake backend '
                 'makes them; quota usage not charged): creating 10,000 '
                 'through the API would take minutes and measure nothing '
