@@ -1,14 +1,16 @@
-"""The alembic scripts build exactly models.py's schema, here on SQLite.
+"""The migrations' parts that need no database server: one head, the
+schema comparison the migration tests rely on (on SQLite), the lock's
+Galera fallback, and ``manila-lite-manage db sync/version`` through its
+main().
 
-Also covers ``manila-lite-manage db sync/version`` through its main().
-The same checks run on MariaDB and PostgreSQL in
+That the scripts build exactly models.py's schema, again and at once,
+and downgrade, is tested on SQLite, MariaDB and PostgreSQL alike in
 tests/functional/test_db_migrations.py.
 """
 
 import logging
 from unittest import mock
 
-from alembic import command
 from alembic import script as alembic_script
 from oslo_db.sqlalchemy import enginefacade
 import pytest
@@ -18,7 +20,6 @@ from manila_lite.cmd import manage
 from manila_lite.db import api as db_api
 from manila_lite.db import migration
 from manila_lite.db import models
-from manila_lite import exception
 
 CONF = manage.CONF
 
@@ -37,32 +38,6 @@ def test_one_head():
     scripts = alembic_script.ScriptDirectory.from_config(
         migration.alembic_config())
     assert scripts.get_heads() == [migration.head_revision()]
-
-
-def test_sync_creates_the_modelled_schema(engine):
-    assert migration.db_version(engine=engine) is None
-    migration.db_sync(engine=engine)
-    assert migration.db_version(engine=engine) == migration.head_revision()
-    with engine.connect() as connection:
-        assert migration.schema_differences(connection) == []
-
-
-def test_sync_again_changes_nothing(engine):
-    migration.db_sync(engine=engine)
-    migration.db_sync(engine=engine)
-    migration.db_sync(version=migration.head_revision(), engine=engine)
-    assert migration.db_version(engine=engine) == migration.head_revision()
-    with engine.connect() as connection:
-        assert migration.schema_differences(connection) == []
-
-
-def test_downgrade_to_base_leaves_only_the_version_table(engine):
-    migration.db_sync(engine=engine)
-    with engine.connect() as connection:
-        command.downgrade(migration.alembic_config(connection), 'base')
-        connection.commit()
-    assert sa.inspect(engine).get_table_names() == ['alembic_version']
-    assert migration.db_version(engine=engine) is None
 
 
 def _copy_of_models():
@@ -96,16 +71,6 @@ def test_comparison_notices_on_delete_and_types(engine):
                  for diff in migration.schema_differences(connection,
                                                           metadata)]
     assert sorted(kinds) == ['add_fk', 'modify_type', 'remove_fk']
-
-
-def test_sync_gives_up_when_another_sync_holds_the_lock(engine):
-    migration.db_sync(engine=engine)
-    with engine.connect() as holder, migration._sync_lock(holder):
-        with engine.connect() as waiter:
-            with pytest.raises(exception.ManilaLiteException,
-                               match='migration lock'):
-                with migration._sync_lock(waiter, timeout=0.3):
-                    pass
 
 
 def test_mysql_lock_refused_by_galera_is_done_without():
