@@ -262,39 +262,6 @@ def queue_level_update(context, share_id, access_id, access_level):
 
 # -- what the share manager records -------------------------------------------
 
-@db_api.retry_on_deadlock
-def start_pending(context, instance_id):
-    """Move the instance's queued rules to their working state (queued_to_X
-    -> X-ing), as one transaction; returns how many moved."""
-    now = timeutils.utcnow()
-    moved = 0
-    with db_api.writer.using(context) as session:
-        for queued, working in _START.items():
-            moved += session.execute(
-                sa.update(Mapping)
-                .where(Mapping.share_instance_id == instance_id,
-                       Mapping.state == queued)
-                .values(state=working, updated_at=now)).rowcount
-    return moved
-
-
-@db_api.retry_on_deadlock
-def transition(context, instance_id, access_ids, target, sources=None):
-    """Move rules of one instance to ``target`` where the ACCESS_RULE
-    table allows it from their current state; returns how many moved."""
-    if not access_ids:
-        return 0
-    if sources is None:
-        sources = states.sources(states.ACCESS_RULE, target)
-    with db_api.writer.using(context) as session:
-        return session.execute(
-            sa.update(Mapping)
-            .where(Mapping.share_instance_id == instance_id,
-                   Mapping.access_id.in_(list(access_ids)),
-                   Mapping.state.in_(sources))
-            .values(state=target, updated_at=timeutils.utcnow())).rowcount
-
-
 def instances_to_resync(context, host):
     """Instances of a share manager (``host@backend``) whose rules a
     previous run left queued or under way, or whose summary is syncing."""

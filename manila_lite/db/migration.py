@@ -21,16 +21,13 @@ import os
 import time
 import zlib
 
-from alembic import autogenerate
 from alembic import command
 from alembic import config as alembic_cfg
 from alembic import migration as alembic_migration
-from alembic import script as alembic_script
 from oslo_log import log
 import sqlalchemy as sa
 
 from manila_lite.db import api
-from manila_lite.db import models
 from manila_lite import exception
 
 CONF = api.CONF
@@ -49,12 +46,6 @@ def alembic_config(connection=None):
     if connection is not None:
         config.attributes['connection'] = connection
     return config
-
-
-def head_revision():
-    """The revision ``db_sync`` upgrades to by default."""
-    scripts = alembic_script.ScriptDirectory.from_config(alembic_config())
-    return scripts.get_current_head()
 
 
 def get_engine():
@@ -86,52 +77,6 @@ def db_version(engine=None):
     with engine.connect() as connection:
         context = alembic_migration.MigrationContext.configure(connection)
         return context.get_current_revision()
-
-
-def schema_differences(connection, metadata=None):
-    """What differs between the database and models.py (or ``metadata``).
-
-    Empty when the migrations create exactly the modelled schema; the
-    migration tests assert that on every supported database. This is
-    alembic's autogenerate comparison, plus a check of unique constraints
-    by their columns: on SQLite alembic overlooks unnamed ones.
-    """
-    metadata = models.Base.metadata if metadata is None else metadata
-    context = alembic_migration.MigrationContext.configure(
-        connection, opts={'compare_type': True,
-                          'compare_server_default': True})
-    differences = autogenerate.compare_metadata(context, metadata)
-    inspector = sa.inspect(connection)
-    existing = set(inspector.get_table_names())
-    for table in metadata.sorted_tables:
-        if table.name not in existing:
-            continue  # alembic reported the missing table
-        want = _model_uniques(table)
-        have = _db_uniques(inspector, table.name)
-        differences.extend(('missing_unique', table.name, columns)
-                           for columns in sorted(want - have))
-        differences.extend(('unexpected_unique', table.name, columns)
-                           for columns in sorted(have - want))
-    return differences
-
-
-def _model_uniques(table):
-    uniques = {tuple(constraint.columns.keys())
-               for constraint in table.constraints
-               if isinstance(constraint, sa.UniqueConstraint)}
-    uniques.update(tuple(index.columns.keys())
-                   for index in table.indexes if index.unique)
-    return uniques
-
-
-def _db_uniques(inspector, table_name):
-    # MySQL reports a unique constraint as a unique index as well.
-    uniques = {tuple(constraint['column_names']) for constraint
-               in inspector.get_unique_constraints(table_name)}
-    uniques.update(tuple(index['column_names'])
-                   for index in inspector.get_indexes(table_name)
-                   if index['unique'])
-    return uniques
 
 
 def _sqlite_path(url):

@@ -341,9 +341,10 @@ def delete_limits(context, project_id, user_id='', share_type_id=''):
 # An operation whose outcome is known only later (extending a share on its
 # backend) reserves its deltas with the request: positive deltas count as
 # ``reserved`` at once, so two requests cannot both take the last room, and
-# are checked against the limits like consume(). commit() moves them to
-# ``in_use`` -- in the transaction recording the outcome -- and rollback()
-# gives them back. Negative deltas are only held aside until commit.
+# are checked against the limits like consume(). commit_in() moves them
+# to ``in_use`` -- in the transaction recording the outcome -- and
+# rollback_in() (or rollback()) gives them back. Negative deltas are only
+# held aside until commit.
 
 # Ids of reservations made for an ``owner`` are derived from it, so a
 # restarted service can find what an interrupted operation still holds.
@@ -395,15 +396,6 @@ def reserve_in(session, project_id, user_id, share_type_id, deltas,
     return ids
 
 
-@db_api.retry_on_deadlock
-def reserve(context, project_id, user_id, share_type_id, deltas,
-            expire=None, owner=None):
-    """reserve_in() in a transaction of its own."""
-    with db_api.writer.using(context) as session:
-        return reserve_in(session, project_id, user_id, share_type_id,
-                          deltas, expire=expire, owner=owner)
-
-
 def _release(session, reservation_ids, commit):
     """Drop reservations, applying them to in_use when ``commit``."""
     if not reservation_ids:
@@ -440,12 +432,6 @@ def rollback_in(session, reservation_ids):
 
 
 @db_api.retry_on_deadlock
-def commit(context, reservation_ids):
-    with db_api.writer.using(context) as session:
-        return commit_in(session, reservation_ids)
-
-
-@db_api.retry_on_deadlock
 def rollback(context, reservation_ids):
     with db_api.writer.using(context) as session:
         return rollback_in(session, reservation_ids)
@@ -470,11 +456,6 @@ def owned(context, project_id, owner):
         if (usage.user_id, usage.share_type_id) == ('', ''):
             deltas[usage.resource] = reservation.delta
     return [r.id for r in found], deltas
-
-
-def rollback_owned(context, project_id, owner):
-    ids, _deltas = owned(context, project_id, owner)
-    return rollback(context, ids)
 
 
 @db_api.retry_on_deadlock

@@ -169,17 +169,6 @@ def destroy(context, network_id):
         session.delete(network)
 
 
-@db_api.retry_on_deadlock
-def set_status(context, network_id, target):
-    sources = states.sources(states.SHARE_NETWORK, target)
-    with db_api.writer.using(context) as session:
-        return session.execute(
-            sa.update(Network)
-            .where(Network.id == network_id, Network.status.in_(sources))
-            .values(status=target, updated_at=timeutils.utcnow())
-        ).rowcount == 1
-
-
 # -- asynchronous check results --------------------------------------------
 
 def get_check(context, network_id, key):

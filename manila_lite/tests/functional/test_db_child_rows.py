@@ -196,7 +196,7 @@ def test_denied_rule_goes_with_its_metadata(ctx, rich_share):
     rule = access_db.get_all_for_share(ctx, rich_share.id)[0]
     mapping_ids = [m.id for m in rule.instance_mappings]
     assert access_db.queue_deny(ctx, rich_share.id, rule.id)
-    assert access_db.start_pending(ctx, rich_share.instance.id) == 1
+    assert access_db.start_sync(ctx, [rich_share.instance.id], ())
     access_db.record_sync(ctx, [{'instance_id': rich_share.instance.id,
                                  'ok': True, 'denied': mapping_ids}])
     assert _count(models.ShareAccessRule, id=rule.id) == 0

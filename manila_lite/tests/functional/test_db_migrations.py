@@ -25,6 +25,7 @@ from manila_lite.devtools import infra
 from manila_lite import exception
 from manila_lite.tests.functional import services
 from manila_lite.tests.functional import testbed
+from manila_lite.tests import schema
 
 
 @pytest.fixture(params=['sqlite'] + sorted(testbed.DATABASES))
@@ -47,18 +48,18 @@ def engine(database_url):
 def test_sync_creates_the_modelled_schema(engine):
     assert migration.db_version(engine=engine) is None
     migration.db_sync(engine=engine)
-    assert migration.db_version(engine=engine) == migration.head_revision()
+    assert migration.db_version(engine=engine) == schema.head_revision()
     with engine.connect() as connection:
-        assert migration.schema_differences(connection) == []
+        assert schema.schema_differences(connection) == []
 
 
 def test_sync_again_changes_nothing(engine):
     migration.db_sync(engine=engine)
     migration.db_sync(engine=engine)
-    migration.db_sync(version=migration.head_revision(), engine=engine)
-    assert migration.db_version(engine=engine) == migration.head_revision()
+    migration.db_sync(version=schema.head_revision(), engine=engine)
+    assert migration.db_version(engine=engine) == schema.head_revision()
     with engine.connect() as connection:
-        assert migration.schema_differences(connection) == []
+        assert schema.schema_differences(connection) == []
 
 
 def test_downgrade_to_base_leaves_only_the_version_table(engine):
@@ -160,8 +161,8 @@ def test_concurrent_syncs_all_succeed(database_url, tmp_path):
     engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
     try:
         assert migration.db_version(engine=engine) == (
-            migration.head_revision())
+            schema.head_revision())
         with engine.connect() as connection:
-            assert migration.schema_differences(connection) == []
+            assert schema.schema_differences(connection) == []
     finally:
         engine.dispose()

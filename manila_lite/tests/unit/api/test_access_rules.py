@@ -7,10 +7,13 @@ itself in place of the cast, so every step is deterministic.
 """
 
 import pytest
+import sqlalchemy as sa
 
 from manila_lite import conf
 from manila_lite.db import access_rules as access_db
+from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
+from manila_lite.db import models
 from manila_lite.db import shares as share_db
 from manila_lite import messages
 from manila_lite import states
@@ -385,11 +388,18 @@ def test_restart_resyncs_rules_left_under_way(api, share_type, admin_ctx,
              {'deny_access': {'access_id': denying['id']}}, version=V,
              role='member', status=202)
     queued = _allow(api, share.id, access_to='10.0.0.3').json['access']
-    # A previous run died after moving the queue to work.
-    assert access_db.start_pending(admin_ctx, share.instance.id) == 2
-    access_db.transition(admin_ctx, share.instance.id, [applying['id']],
-                         states.ACCESS_APPLYING,
-                         sources=[states.ACCESS_ACTIVE])
+    # A previous run died after moving the queue to work (and the first
+    # rule back to applying, which no request does: written directly).
+    assert access_db.start_sync(admin_ctx, [share.instance.id], ())
+    assert {r['id']: r['state'] for r in access_db.rules_for_instances(
+        admin_ctx, [share.instance.id])[share.instance.id]} == {
+        applying['id']: states.ACCESS_ACTIVE,
+        denying['id']: states.ACCESS_DENYING,
+        queued['id']: states.ACCESS_APPLYING}
+    with db_api.writer.using(admin_ctx) as session:
+        session.execute(sa.update(models.ShareInstanceAccessRule).where(
+            models.ShareInstanceAccessRule.access_id == applying['id'])
+            .values(state=states.ACCESS_APPLYING))
 
     manager.access.recover(admin_ctx)
 

@@ -772,11 +772,12 @@ def add_access_world(world):
     admin_ctx = ml_context.get_admin_context()
     rule = access_db.create(admin_ctx, world['share'], 'ip', '10.0.0.7',
                             'rw', {'k': 'v'})
-    access_db.start_pending(admin_ctx, rule.instance_mappings[0]
-                            .share_instance_id)
-    access_db.transition(admin_ctx,
-                         rule.instance_mappings[0].share_instance_id,
-                         [rule.id], 'active')
+    # Applied, as the share manager records it.
+    mapping = rule.instance_mappings[0]
+    access_db.start_sync(admin_ctx, [mapping.share_instance_id], ())
+    access_db.record_sync(admin_ctx, [{
+        'instance_id': mapping.share_instance_id, 'ok': True,
+        'active': [mapping.id]}])
     world.update(access=rule.id)
 
 

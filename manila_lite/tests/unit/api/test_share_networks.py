@@ -294,7 +294,8 @@ def test_share_create_checks_network(api, admin_ctx, scheduler):
     assert resp.status_int == 400
     assert 'driver_handles_share_servers=False' in fault(resp)[1]
     # No new share while the network's servers change.
-    assert network_db.set_status(admin_ctx, net['id'], 'network_change')
+    assert network_db.update(admin_ctx, net['id'], {
+        'status': 'network_change'}).status == 'network_change'
     body['share']['share_type'] = dhss.id
     resp = api.post('/shares', body, version='2.70', role='member')
     assert resp.status_int == 400

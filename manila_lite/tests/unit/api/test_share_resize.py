@@ -10,6 +10,7 @@ import pytest
 
 from manila_lite.db import messages as message_db
 from manila_lite.db import quotas
+from manila_lite.db import share_resize as resize_db
 from manila_lite.db import share_types as type_db
 from manila_lite.db import shares as share_db
 from manila_lite import messages
@@ -151,7 +152,8 @@ def test_force_is_for_administrators_from_2_64(api, share, admin_ctx):
     # Before 2.64 force is not a parameter: ignored.
     assert _action(api, share, body, version='2.63').status_int == 202
     share_db.set_status(admin_ctx, share.instance.id, states.AVAILABLE)
-    quotas.rollback_owned(admin_ctx, PROJECT, 'resize:%s' % share.instance.id)
+    quotas.rollback(admin_ctx, resize_db.pending(
+        admin_ctx, PROJECT, share.instance.id)[0])
     assert _action(api, share, body, role='admin').status_int == 202
 
 

@@ -301,9 +301,11 @@ def test_accept_clearing_access_rules(api, admin_ctx, share_type):
     share = _share(admin_ctx, share_type)
     rule = access_db.create(admin_ctx, share.id, 'ip', '10.0.0.7', 'rw')
     instance_id = rule.instance_mappings[0].share_instance_id
-    access_db.start_pending(admin_ctx, instance_id)
-    access_db.transition(admin_ctx, instance_id, [rule.id],
-                         states.ACCESS_ACTIVE)
+    # Applied, as the share manager records it.
+    access_db.start_sync(admin_ctx, [instance_id], ())
+    access_db.record_sync(admin_ctx, [{
+        'instance_id': instance_id, 'ok': True,
+        'active': [rule.instance_mappings[0].id]}])
     offer = _offer(api, share.id).json['transfer']
     _accept(api, offer['id'], offer['auth_key'], clear_access_rules=True)
     rule = access_db.get(admin_ctx, rule.id)

@@ -20,6 +20,7 @@ from manila_lite.cmd import manage
 from manila_lite.db import api as db_api
 from manila_lite.db import migration
 from manila_lite.db import models
+from manila_lite.tests import schema
 
 CONF = manage.CONF
 
@@ -37,7 +38,7 @@ def test_one_head():
     """Two heads would mean two scripts claim the same parent."""
     scripts = alembic_script.ScriptDirectory.from_config(
         migration.alembic_config())
-    assert scripts.get_heads() == [migration.head_revision()]
+    assert scripts.get_heads() == [schema.head_revision()]
 
 
 def _copy_of_models():
@@ -56,7 +57,7 @@ def test_comparison_notices_a_missing_unnamed_unique(engine):
         if isinstance(constraint, sa.UniqueConstraint):
             share_types.constraints.remove(constraint)
     with engine.connect() as connection:
-        differences = migration.schema_differences(connection, metadata)
+        differences = schema.schema_differences(connection, metadata)
     assert differences == [('unexpected_unique', 'share_types', ('name',))]
 
 
@@ -68,8 +69,8 @@ def test_comparison_notices_on_delete_and_types(engine):
     metadata.tables['shares'].c.display_name.type = sa.String(128)
     with engine.connect() as connection:
         kinds = [diff[0] if isinstance(diff, tuple) else diff[0][0]
-                 for diff in migration.schema_differences(connection,
-                                                          metadata)]
+                 for diff in schema.schema_differences(connection,
+                                                       metadata)]
     assert sorted(kinds) == ['add_fk', 'modify_type', 'remove_fk']
 
 
@@ -133,9 +134,9 @@ def test_manage_db_sync_then_version(manage_conf, capsys):
     capsys.readouterr()
 
     assert _manage('--config-file', config_file, 'db', 'version') == 0
-    assert capsys.readouterr().out == migration.head_revision() + '\n'
+    assert capsys.readouterr().out == schema.head_revision() + '\n'
     with migration.get_engine().connect() as connection:
-        assert migration.schema_differences(connection) == []
+        assert schema.schema_differences(connection) == []
 
 
 def test_manage_db_sync_to_an_unknown_version_fails(manage_conf):

@@ -292,7 +292,7 @@ def test_access_changes_queued_too_long_are_asked_for_again(
     _queued_since(ctx, rules[recent.id].id, 5)
     _queued_since(ctx, rules[taken_up.id].id, 120)
     # A share manager works on this one already (queued -> applying).
-    access_db.start_pending(ctx, taken_up.instance.id)
+    assert access_db.start_sync(ctx, [taken_up.instance.id], ())
 
     manager.redrive.redrive_stalled_requests(ctx)
 
