@@ -237,6 +237,13 @@ def allowed(table, current, target):
     return target in table.get(current, ())
 
 
+def allowed_moves(table, moves):
+    """The {current: target} of ``moves`` the table allows: for code that
+    moves many statuses in one statement (an UPDATE with a CASE)."""
+    return {current: target for current, target in moves.items()
+            if allowed(table, current, target)}
+
+
 def check(table, resource, resource_id, current, target):
     """Raise 409 unless ``current`` may move to ``target``."""
     if not allowed(table, current, target):

@@ -35,14 +35,12 @@ Server = models.ShareServer
 _IN_CHUNK = 1000
 
 # Rules a deny may take back, whatever the backend has done with them.
-_DENIABLE = (states.ACCESS_QUEUED_TO_APPLY, states.ACCESS_APPLYING,
-             states.ACCESS_ACTIVE, states.ACCESS_ERROR,
-             states.ACCESS_QUEUED_TO_UPDATE, states.ACCESS_UPDATING)
-_BEING_DENIED = (states.ACCESS_QUEUED_TO_DENY, states.ACCESS_DENYING)
+_DENIABLE = states.sources(states.ACCESS_RULE, states.ACCESS_QUEUED_TO_DENY)
 # queued state -> the state the share manager moves it to when it starts.
-_START = {states.ACCESS_QUEUED_TO_APPLY: states.ACCESS_APPLYING,
-          states.ACCESS_QUEUED_TO_DENY: states.ACCESS_DENYING,
-          states.ACCESS_QUEUED_TO_UPDATE: states.ACCESS_UPDATING}
+_START = states.allowed_moves(states.ACCESS_RULE, {
+    states.ACCESS_QUEUED_TO_APPLY: states.ACCESS_APPLYING,
+    states.ACCESS_QUEUED_TO_DENY: states.ACCESS_DENYING,
+    states.ACCESS_QUEUED_TO_UPDATE: states.ACCESS_UPDATING})
 
 
 def same_grantee(access_type, first, second):

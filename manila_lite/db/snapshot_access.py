@@ -23,15 +23,18 @@ Instance = models.ShareSnapshotInstance
 ShareInstance = models.ShareInstance
 
 # queued state -> the state the share manager moves it to when it starts.
-START = {states.ACCESS_QUEUED_TO_APPLY: states.ACCESS_APPLYING,
-         states.ACCESS_QUEUED_TO_DENY: states.ACCESS_DENYING}
-_TRANSITIONAL = (states.ACCESS_QUEUED_TO_APPLY, states.ACCESS_APPLYING,
-                 states.ACCESS_QUEUED_TO_DENY, states.ACCESS_DENYING)
+START = states.allowed_moves(states.SNAPSHOT_ACCESS_RULE, {
+    states.ACCESS_QUEUED_TO_APPLY: states.ACCESS_APPLYING,
+    states.ACCESS_QUEUED_TO_DENY: states.ACCESS_DENYING})
+_TRANSITIONAL = tuple(s for s in states.ACCESS_RULE_TRANSITIONAL
+                      if s in states.SNAPSHOT_ACCESS_RULE)
 # How the driver's outcome settles a rule: (outcome, from, to). A denied
 # rule leaves 'denying' by losing its row (the table's 'denied').
-SETTLE = (('applied', states.ACCESS_APPLYING, states.ACCESS_ACTIVE),
-          ('failed', states.ACCESS_APPLYING, states.ACCESS_ERROR),
-          ('failed', states.ACCESS_DENYING, states.ACCESS_ERROR))
+SETTLE = tuple((outcome, source, target) for outcome, source, target in (
+    ('applied', states.ACCESS_APPLYING, states.ACCESS_ACTIVE),
+    ('failed', states.ACCESS_APPLYING, states.ACCESS_ERROR),
+    ('failed', states.ACCESS_DENYING, states.ACCESS_ERROR))
+    if states.allowed(states.SNAPSHOT_ACCESS_RULE, source, target))
 
 # A rule's state across the snapshot's instances, as share rules are
 # summed up: error wins, then work under way, then active.

@@ -44,6 +44,13 @@ def test_sources_are_derived_from_the_table():
         states.AVAILABLE, states.ERROR]
 
 
+def test_bulk_moves_keep_only_what_the_table_allows():
+    table = {'queued': {'working'}, 'working': {'done'}}
+    assert states.allowed_moves(table, {
+        'queued': 'working', 'working': 'queued', 'done': 'working'}) == {
+        'queued': 'working'}
+
+
 def _new_share(admin):
     share_type = type_db.create(admin, 't', {
         'driver_handles_share_servers': 'False'})
