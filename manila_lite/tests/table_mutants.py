@@ -16,8 +16,8 @@ named by ``MANILA_LITE_STATES_MUTANT`` before any other manila_lite
 module is imported, so what those compute from the tables at import
 sees the mutant too. A mutant is first run against the unit tests of
 its table's resource, stopping at the first failure; one that survives
-is run against the whole unit suite. Survivors are printed last; the
-exit status is 1 when any survived.
+is run against the whole unit suite (unless --resource-tests-only).
+Survivors are printed last; the exit status is 1 when any survived.
 
     python -m manila_lite.tests.table_mutants [--jobs 2] [--only TABLE]
 """
@@ -43,13 +43,17 @@ SETTLED = (states.AVAILABLE, states.ACCESS_ACTIVE, states.DELETED,
            states.ACCESS_DENIED)
 UNIT = pathlib.Path(__file__).parent / 'unit'
 # The unit tests of each table's resource, by the words in their file
-# names; tests/unit/test_states.py always comes first.
+# names (the longest table prefix wins); the state tests come first.
 WORDS = {
     'INSTANCE_ACCESS': ('access',), 'ACCESS_RULE': ('access',),
     'SNAPSHOT': ('snapshot',), 'SNAPSHOT_ACCESS_RULE': ('snapshot_access',),
     'SHARE_GROUP': ('group',), 'SHARE_NETWORK': ('network', 'server'),
     'SHARE_SERVER': ('server',),
+    # Shares: their API, manager parts and periodic tasks.
+    '': ('share', 'resize', 'manage', 'deferred', 'ensure', 'redrive'),
 }
+FIRST = (UNIT / 'test_states.py',
+         UNIT / 'api' / 'test_states_are_the_one_source.py')
 
 
 def mutants():
@@ -94,17 +98,13 @@ if os.environ.get(ENV):
 
 def _selection(mutant):
     name = mutant.split(':')[0]
-    words = next((words for prefix, words in sorted(
+    words = next(words for prefix, words in sorted(
         WORDS.items(), key=lambda item: -len(item[0]))
-        if name.startswith(prefix)), None)
-    first = [str(UNIT / 'test_states.py'),
-             str(UNIT / 'api' / 'test_states_are_the_one_source.py')]
-    if words is None:
-        # Shares: everything of the API and the share service.
-        return first + [str(UNIT / 'api'), str(UNIT / 'share')]
-    files = sorted(str(path) for path in UNIT.rglob('test_*.py')
+        if name.startswith(prefix))
+    files = sorted(path for path in UNIT.rglob('test_*.py')
                    if any(word in path.name for word in words))
-    return first + [f for f in files if f not in first]
+    return [str(path) for path in FIRST] + [
+        str(path) for path in files if path not in FIRST]
 
 
 def _run(mutant, paths):
@@ -121,25 +121,30 @@ def _run(mutant, paths):
     return result.returncode == 1
 
 
-def _judge(mutant):
+def _judge(mutant, whole_suite):
     if _run(mutant, _selection(mutant)):
-        return mutant, 'killed'
-    if _run(mutant, [str(UNIT)]):
-        return mutant, 'killed by the whole unit suite'
-    return mutant, 'survived'
+        return 'killed'
+    if whole_suite and _run(mutant, [str(UNIT)]):
+        return 'killed by the whole unit suite'
+    return 'survived'
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--jobs', type=int, default=2)
     parser.add_argument('--only', help='one table or list of states.py')
+    parser.add_argument('--resource-tests-only', action='store_true',
+                        help='judge survivors by their resource\'s tests, '
+                             'without the whole unit suite')
     args = parser.parse_args(argv)
     todo = [m for m in mutants()
             if not args.only or m.split(':')[0] == args.only]
     survivors = []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for n, (mutant, verdict) in enumerate(
-                pool.map(_judge, todo), start=1):
+        verdicts = pool.map(
+            lambda mutant: (mutant, _judge(
+                mutant, not args.resource_tests_only)), todo)
+        for n, (mutant, verdict) in enumerate(verdicts, start=1):
             print('%4d/%d %-60s %s' % (n, len(todo), mutant, verdict),
                   flush=True)
             if verdict == 'survived':
