@@ -233,17 +233,21 @@ def queue_deny(context, share_id, access_id, drop_locks=()):
 def queue_level_update(context, share_id, access_id, access_level):
     """Change an active rule's level (2.88) and queue its resync.
 
-    Raises InvalidShareAccess if the rule is not active everywhere.
+    Raises InvalidShareAccess unless the rule may be queued for an update
+    (states.ACCESS_RULE: it is active) on every instance.
     """
+    sources = states.sources(states.ACCESS_RULE,
+                             states.ACCESS_QUEUED_TO_UPDATE)
     with db_api.writer.using(context) as session:
         instance_ids = _lock_instances(session, share_id)
         found = session.scalars(sa.select(Mapping.state).where(
             Mapping.access_id == access_id)).all()
-        if not found or any(s != states.ACCESS_ACTIVE for s in found):
+        if not found or any(s not in sources for s in found):
             raise exception.InvalidShareAccess(
                 reason="the access level of rule %s can only be changed "
-                       "while it is '%s'; it is %s."
-                       % (access_id, states.ACCESS_ACTIVE,
+                       "while it is %s; it is %s."
+                       % (access_id, ' or '.join(
+                           "'%s'" % s for s in sources) or 'never',
                           ', '.join(sorted(set(found))) or 'being removed'))
         session.execute(
             sa.update(Rule).where(Rule.id == access_id)
@@ -252,7 +256,7 @@ def queue_level_update(context, share_id, access_id, access_level):
         session.execute(
             sa.update(Mapping)
             .where(Mapping.access_id == access_id,
-                   Mapping.state == states.ACCESS_ACTIVE)
+                   Mapping.state.in_(sources))
             .values(state=states.ACCESS_QUEUED_TO_UPDATE,
                     updated_at=timeutils.utcnow()))
         _mark_syncing(session, instance_ids)
