@@ -483,18 +483,18 @@ def record_sync(context, outcomes):
 
 
 def _forget_denied(session, mapping_ids):
-    """Delete denied mappings still denying; a rule no instance holds any
-    more goes with its metadata."""
+    """Delete denied mappings still denying (a rule becomes 'denied' by
+    losing its row); a rule no instance holds any more goes with its
+    metadata."""
+    sources = states.sources(states.ACCESS_RULE, states.ACCESS_DENIED)
     access_ids = session.scalars(
         sa.select(Mapping.access_id).where(
-            Mapping.id.in_(mapping_ids),
-            Mapping.state == states.ACCESS_DENYING)).all()
+            Mapping.id.in_(mapping_ids), Mapping.state.in_(sources))).all()
     if not access_ids:
         return
     session.execute(
         sa.delete(Mapping)
-        .where(Mapping.id.in_(mapping_ids),
-               Mapping.state == states.ACCESS_DENYING)
+        .where(Mapping.id.in_(mapping_ids), Mapping.state.in_(sources))
         .execution_options(synchronize_session=False))
     orphans = session.scalars(
         sa.select(Rule.id).where(

@@ -14,6 +14,7 @@ from manila_lite.db import access_rules as access_db
 from manila_lite.db import api as db_api
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
+from manila_lite.db import share_metadata as share_metadata_db
 from manila_lite.db import share_servers as server_db
 from manila_lite.db import shares as share_db
 from manila_lite import messages
@@ -230,3 +231,19 @@ def test_a_redundant_cast_leaves_a_settled_instance_untouched(ctx, manager,
     manager.access.update_access(ctx, share.instance.id)
     # A flip to syncing and back would have moved updated_at.
     assert instance_row() == before
+
+
+def test_a_deny_the_backend_fails_leaves_the_rule_in_error(ctx, manager,
+                                                           make_share):
+    """denying -> error: the rule stays, shown failed, not forgotten."""
+    share = make_share(1, name='deny-fails')
+    kept, denied = _with_rules(ctx, manager, share)
+    share_metadata_db.update(ctx, share.id,
+                             {'fake_fail_operations': 'update_access'})
+    assert access_db.queue_deny(ctx, share.id, denied)
+    manager.access.update_access(ctx, share.instance.id)
+    assert _states(ctx, share.instance.id) == {kept: 'active',
+                                               denied: 'error'}
+    assert share_db.get(ctx, share.id).access_rules_status == 'error'
+    # The backend still has the rule it could not remove.
+    assert denied in manager.driver.fake_get_access(share.instance.id)
