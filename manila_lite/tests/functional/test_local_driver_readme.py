@@ -19,7 +19,6 @@ import re
 import shlex
 import socket
 import subprocess
-import time
 
 import pytest
 
@@ -180,18 +179,17 @@ def tmp_path(tmp_path_factory):
 
 
 def run_failing_start(workdir, config):
-    """manila-lite-all that must give up: (exit code, stderr, log)."""
+    """manila-lite-all that must give up: (exit code, stderr, log). One
+    that hangs instead fails the test at the timeout."""
     path = str(workdir / 'manila-lite.conf')
     with open(path, 'w') as f:
         f.write(deploy.render_config(config))
     log = workdir / 'all.log'
-    start = time.monotonic()
     with open(log, 'wb') as out:
         result = subprocess.run(
             [deploy.executable('manila-lite-all'), '--config-file', path],
             stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
-    elapsed = time.monotonic() - start
-    return result.returncode, result.stderr, log.read_text(), elapsed
+    return result.returncode, result.stderr, log.read_text()
 
 
 def test_port_taken_by_a_system_server_stops_the_start(tmp_path, net,
@@ -206,7 +204,7 @@ def test_port_taken_by_a_system_server_stops_the_start(tmp_path, net,
     state = state_dir(tmp_path)
     try:
         deploy.wait_for(lambda: process.listeners(2049, net.server), 10)
-        code, stderr, log, elapsed = run_failing_start(tmp_path, config)
+        code, stderr, log = run_failing_start(tmp_path, config)
         assert code == 1, (stderr, log)
         lines = stderr.strip().splitlines()
         assert len(lines) == 1, stderr
@@ -241,7 +239,7 @@ def test_server_failing_at_start_is_quoted_and_cleaned_up(tmp_path, net,
                           local_nfs_bind_address='10.231.99.1')
     state = state_dir(tmp_path)
     try:
-        code, stderr, log, elapsed = run_failing_start(tmp_path, config)
+        code, stderr, log = run_failing_start(tmp_path, config)
         assert code == 1, (stderr, log)
         message = stderr.strip()
         assert '\n' not in message
@@ -253,7 +251,6 @@ def test_server_failing_at_start_is_quoted_and_cleaned_up(tmp_path, net,
         assert 'Cannot assign requested address' in log
         assert not port_open(port)
         assert alive_daemons(state) == []
-        assert elapsed < 60
     finally:
         tools.teardown(state, loop_file=config['local'][
             'local_btrfs_loop_file'])
