@@ -145,6 +145,52 @@ def test_list_filters_sort_and_paging(api, share_type, admin_ctx):
     assert 'sorting key' in fault(bad)[1]
 
 
+def _names_in_order(api, direction, marker=None, limit=None):
+    query = 'sort_key=name&sort_dir=%s' % direction
+    if marker:
+        query += '&marker=%s' % marker
+    if limit:
+        query += '&limit=%d' % limit
+    return [(s['name'], s['id']) for s in api.get(
+        '/shares?' + query, version='2.64', role='member').json['shares']]
+
+
+@pytest.mark.parametrize('direction', ['asc', 'desc'])
+def test_paging_one_by_one_meets_each_share_once(api, share_type,
+                                                 direction):
+    """Equal and NULL names: a page after a marker starts strictly
+    after it, ties going by id in the sort direction, NULLs first when
+    ascending and last when descending."""
+    names = [None, None, 'a', 'a', 'b']
+    for name in names:
+        fields = {'name': name} if name else {}
+        _create(api, role='member', **fields)
+    whole = _names_in_order(api, direction)
+    reverse = direction == 'desc'
+    expected = names[::-1] if reverse else names
+    assert [name for name, _ in whole] == expected
+    for name in set(names):
+        ids = [i for n, i in whole if n == name]
+        assert ids == sorted(ids, reverse=reverse)
+    walked, marker = [], None
+    for _ in range(len(names) + 1):  # bounded: a repeat would not end
+        page = _names_in_order(api, direction, marker, limit=1)
+        if not page:
+            break
+        walked += page
+        marker = page[-1][1]
+    assert walked == whole
+
+
+def test_unknown_marker_is_400_naming_it(api, share_type):
+    _create(api, role='member')
+    marker = 'f0000000-0000-0000-0000-000000000000'
+    resp = api.get('/shares?marker=%s' % marker, version='2.64',
+                   role='member', status=400)
+    assert fault(resp) == ('badRequest', 'Invalid input received: '
+                           'marker [%s] not found' % marker)
+
+
 def test_projects_are_isolated(api, share_type):
     share_id = _create(api, role='member').json['share']['id']
     other = 'd0000000000000000000000000000003'

@@ -103,3 +103,46 @@ def test_unplaced_share_past_the_timeout_is_scheduled_again(
     assert share_db.get(ctx, lost.id).host == 'node@late#p0'
     assert share_db.get(ctx, recent.id).host is None
     assert scheduler.share_rpc.casts == [('node@late', lost.instance.id)]
+
+
+def test_only_creating_shares_older_than_the_timeout_are_rescheduled(
+        clean_database):
+    """A hostless share no longer creating (the scheduler gave up: error)
+    stays where it is, and one exactly stalled_request_timeout old has
+    not yet waited longer than the timeout."""
+    ctx = ml_context.get_admin_context()
+    now = timeutils.utcnow()
+    timeutils.set_time_override(now)
+    try:
+        service_db.register(ctx, 'node@late', 'manila-share',
+                            'manila-share', 'nova')
+        scheduler = manager.SchedulerManager()
+        scheduler.init_host(ctx)
+        scheduler.update_service_capabilities(ctx, 'node@late',
+                                              CAPABILITIES, 'nova')
+        scheduler.share_rpc = _Recorder()
+        share_type = type_db.create(ctx, 't', {
+            'driver_handles_share_servers': 'False'})
+
+        def unplaced(seconds_ago, status=states.CREATING):
+            return share_db.create(
+                ctx, dict(project_id='p', user_id='u', size=1,
+                          share_proto='NFS'),
+                dict(status=status, share_type_id=share_type.id,
+                     created_at=now - datetime.timedelta(
+                         seconds=seconds_ago)))
+        lost = unplaced(61)
+        on_the_boundary = unplaced(60)
+        failed = unplaced(120, status=states.ERROR)
+        CONF.set_override('stalled_request_timeout', 60)
+        try:
+            scheduler.run_periodic_tasks(ctx)
+        finally:
+            CONF.clear_override('stalled_request_timeout')
+    finally:
+        timeutils.clear_time_override()
+
+    assert scheduler.share_rpc.casts == [('node@late', lost.instance.id)]
+    assert share_db.get(ctx, on_the_boundary.id).host is None
+    failed = share_db.get(ctx, failed.id)
+    assert (failed.host, failed.status) == (None, states.ERROR)

@@ -247,3 +247,28 @@ def test_a_deny_the_backend_fails_leaves_the_rule_in_error(ctx, manager,
     assert share_db.get(ctx, share.id).access_rules_status == 'error'
     # The backend still has the rule it could not remove.
     assert denied in manager.driver.fake_get_access(share.instance.id)
+
+
+def test_restart_resyncs_instances_with_queued_rules_or_syncing(
+        ctx, manager, make_share):
+    """What a previous run left unfinished: a rule still queued, or an
+    instance summary still syncing; a settled instance is not touched."""
+    def summary(share, status):
+        with db_api.writer.using(ctx) as session:
+            session.execute(sa.update(models.ShareInstance)
+                            .where(models.ShareInstance.id ==
+                                   share.instance.id)
+                            .values(access_rules_status=status))
+    # In error, a queued rule leaves the summary alone: only the rule
+    # tells.
+    queued = make_share(1, name='queued')
+    summary(queued, states.ACCESS_ERROR)
+    access_db.create(ctx, queued.id, 'ip', '10.0.0.1', 'rw')
+    syncing = make_share(1, name='syncing')
+    _with_rules(ctx, manager, syncing, count=1)
+    summary(syncing, states.ACCESS_SYNCING)
+    settled = make_share(1, name='settled')
+    _with_rules(ctx, manager, settled, count=1)
+
+    assert sorted(access_db.instances_to_resync(ctx, manager.host)) == \
+        sorted([queued.instance.id, syncing.instance.id])

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from manila_lite import conf
 from manila_lite.db import api as db_api
+from manila_lite.db import deferred_deletion as deferred_db
 from manila_lite.db import messages as message_db
 from manila_lite.db import models
 from manila_lite.db import quotas
@@ -156,7 +157,8 @@ def test_snapshots_go_first_and_failed_ones_hold_the_share(
 
 
 def test_batches_cover_every_share_of_this_host_only(ctx, manager,
-                                                     make_share):
+                                                     make_share,
+                                                     monkeypatch):
     CONF.set_override('share_batch_size', 2)
     shares = [make_share(1, name='s%d' % i) for i in range(5)]
     other = make_share(1, name='elsewhere')
@@ -169,7 +171,15 @@ def test_batches_cover_every_share_of_this_host_only(ctx, manager,
                         .values(host=manager.host + 'x#pool0'))
     for share in shares:
         deferred_api.delete_share(ctx, _NoRPC(), share)
+    batches = []
+    statuses = deferred_db.snapshot_statuses
+
+    def batch_seen(context, share_ids):   # called once a batch
+        batches.append(len(share_ids))
+        return statuses(context, share_ids)
+    monkeypatch.setattr(deferred_db, 'snapshot_statuses', batch_seen)
     assert manager.deferred.delete_deferred(ctx)['shares_deleted'] == 5
+    assert batches == [2, 2, 1]
     assert all(not _exists(ctx, s.id) for s in shares)
     assert share_db.get(ctx, other.id).status == states.DELETING_IN_DRIVER
 

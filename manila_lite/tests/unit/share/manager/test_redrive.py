@@ -293,6 +293,14 @@ def test_access_changes_queued_too_long_are_asked_for_again(
     _queued_since(ctx, rules[taken_up.id].id, 120)
     # A share manager works on this one already (queued -> applying).
     assert access_db.start_sync(ctx, [taken_up.instance.id], ())
+    # Another backend's, for its own share manager to ask for.
+    elsewhere = share_db.create(
+        ctx, {'project_id': PROJECT, 'user_id': 'u1', 'size': 1,
+              'share_proto': 'NFS'},
+        {'status': states.AVAILABLE, 'host': 'other@backend#pool0',
+         'share_type_id': share_type.id})
+    _queued_since(ctx, access_db.create(ctx, elsewhere.id, 'ip', '10.0.0.1',
+                                        'rw').id, 120)
 
     manager.redrive.redrive_stalled_requests(ctx)
 
