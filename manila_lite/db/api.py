@@ -96,6 +96,19 @@ def _row_values(obj):
     return values
 
 
+def sort_term(column, direction, dialect):
+    """ORDER BY term of one sort key: NULLs first ascending and last
+    descending on every engine, as MySQL and SQLite sort them by
+    themselves (PostgreSQL the other way round) and the lists' keyset
+    paging after a marker expects. NOT NULL columns keep the bare term,
+    which their indexes serve."""
+    term = column.desc() if direction == 'desc' else column.asc()
+    if dialect == 'postgresql' and column.expression.nullable:
+        term = term.nulls_last() if direction == 'desc' else \
+            term.nulls_first()
+    return term
+
+
 def on_host(column, host):
     """``column`` names host@backend, or a pool of it (host@backend#pool).
 

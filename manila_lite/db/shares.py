@@ -187,8 +187,9 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
         # Ties broken by id in the last key's direction: the index on
         # (project_id, created_at) holds the id too, so the default
         # newest-first page is read from it in order, not sorted.
+        dialect = session.get_bind().dialect.name
         query = query.order_by(*[
-            (SORT_KEYS[k].desc() if d == 'desc' else SORT_KEYS[k].asc())
+            db_api.sort_term(SORT_KEYS[k], d, dialect)
             for k, d in zip(sort_keys, sort_dirs)] + [
             Share.id.desc() if _tie_direction(sort_dirs) == 'desc'
             else Share.id.asc()])

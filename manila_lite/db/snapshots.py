@@ -103,7 +103,8 @@ def get_all(context, filters, sort_key='created_at', sort_dir='desc',
             query, context, filters, Snapshot.project_id), filters)
         column = SORT_KEYS[sort_key]
         query = query.order_by(
-            column.desc() if sort_dir == 'desc' else column.asc(),
+            db_api.sort_term(column, sort_dir,
+                             session.get_bind().dialect.name),
             Snapshot.id.asc())
         if marker is not None:
             query = _after_marker(session, query, marker, column, sort_dir)
