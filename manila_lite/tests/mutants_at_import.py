@@ -89,8 +89,11 @@ def _check_selections(mutants):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--jobs', type=int, default=2)
+    parser.add_argument('mutants', nargs='*',
+                        help='these of the survivors only (default: all)')
     args = parser.parse_args(argv)
-    todo = survivors()
+    todo = [mutant for mutant in survivors()
+            if not args.mutants or mutant in args.mutants]
     _check_selections(todo)
     left = []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
