@@ -303,7 +303,10 @@ def test_plugin_rule_checks_load_only_when_a_rule_uses_one():
     assert not dict(checks), 'nothing imported by asking'
     assert checks['https'] is _external.HttpsCheck
     assert dict(checks) == {'https': _external.HttpsCheck}
-    # The map oslo.policy uses in this process is ours.
+    # The map oslo.policy uses in this process is ours, put there as the
+    # policies were imported.
+    from oslo_policy import _checks
+    assert isinstance(_checks.extension_checks, plugin_checks._PluginChecks)
     parsed = _parser.parse_rule('http:http://127.0.0.1/allow')
     assert isinstance(parsed, _external.HttpCheck)
     assert type(_parser.parse_rule('role:admin')).__name__ == 'RoleCheck'
