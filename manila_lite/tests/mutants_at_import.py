@@ -25,7 +25,8 @@ MUTANTS = pathlib.Path('mutants')
 UNIT = pathlib.Path('manila_lite') / 'tests' / 'unit'
 # Module of the mutant -> words in the names of the test files to run.
 WORDS = {
-    'manila_lite.db.shares': ('share', 'quota', 'deferred', 'ensure'),
+    'manila_lite.db.shares': ('share', 'quota', 'deferred', 'ensure',
+                              'query_counts'),
     'manila_lite.db.access_rules': ('access',),
     'manila_lite.db.deferred_deletion': ('deferred',),
     'manila_lite.db.quotas': ('quota', 'share'),
