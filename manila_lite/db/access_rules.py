@@ -484,8 +484,8 @@ def record_sync(context, outcomes):
 
 def _forget_denied(session, mapping_ids):
     """Delete denied mappings still denying (a rule becomes 'denied' by
-    losing its row); a rule no instance holds any more goes with its
-    metadata."""
+    losing its row); a rule no instance holds any more goes, and its
+    metadata with it."""
     sources = states.sources(states.ACCESS_RULE, states.ACCESS_DENIED)
     access_ids = session.scalars(
         sa.select(Mapping.access_id).where(
@@ -502,8 +502,7 @@ def _forget_denied(session, mapping_ids):
             ~sa.exists().where(Mapping.access_id == Rule.id))).all()
     if orphans:
         resource_locks.forget_rules(session, orphans)
-        session.execute(sa.delete(Metadata).where(
-            Metadata.access_id.in_(orphans)))
+        # Their metadata goes by the foreign key's ON DELETE CASCADE.
         session.execute(sa.delete(Rule).where(Rule.id.in_(orphans))
                         .execution_options(synchronize_session=False))
 

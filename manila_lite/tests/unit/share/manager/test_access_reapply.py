@@ -272,3 +272,20 @@ def test_restart_resyncs_instances_with_queued_rules_or_syncing(
 
     assert sorted(access_db.instances_to_resync(ctx, manager.host)) == \
         sorted([queued.instance.id, syncing.instance.id])
+
+
+def test_a_denied_rule_takes_its_own_metadata_only(ctx, manager, make_share):
+    share = make_share(1, name='deny-metadata')
+    kept = access_db.create(ctx, share.id, 'ip', '10.2.0.1', 'rw',
+                            metadata={'owner': 'kept'})
+    denied = access_db.create(ctx, share.id, 'ip', '10.2.0.2', 'rw',
+                              metadata={'owner': 'denied'})
+    manager.access.update_access(ctx, share.instance.id)
+    assert access_db.queue_deny(ctx, share.id, denied.id)
+    manager.access.update_access(ctx, share.instance.id)
+    assert _states(ctx, share.instance.id) == {kept.id: 'active'}
+    with db_api.get_engine().connect() as connection:
+        left = connection.execute(sa.select(
+            models.ShareAccessRuleMetadata.access_id,
+            models.ShareAccessRuleMetadata.value)).all()
+    assert sorted(left) == [(kept.id, 'kept')]
