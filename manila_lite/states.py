@@ -237,6 +237,19 @@ def allowed(table, current, target):
     return target in table.get(current, ())
 
 
+def narrowed(table, target, named=None, force=False):
+    """The statuses a move to ``target`` may start from: those the table
+    allows, or those of them a caller names. With ``force``, the named
+    ones whether the table allows them or not: an administrator's force,
+    or the undo of a request the message broker refused."""
+    if force:
+        return list(named)
+    allowed_sources = sources(table, target)
+    if named is None:
+        return allowed_sources
+    return [status for status in named if status in allowed_sources]
+
+
 def allowed_moves(table, moves):
     """The {current: target} of ``moves`` the table allows: for code that
     moves many statuses in one statement (an UPDATE with a CASE)."""

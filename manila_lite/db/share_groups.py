@@ -98,12 +98,12 @@ def update(context, group_id, values):
     return get(context, group_id)
 
 
-def transition(context, group_id, target, values=None, sources=None):
+def transition(context, group_id, target, values=None, sources=None,
+               force=False):
     """Move a group to ``target`` if its status allows it (``sources``,
     by default every status states.SHARE_GROUP allows it from);
     False when the group is gone or in another status."""
-    if sources is None:
-        sources = states.sources(states.SHARE_GROUP, target)
+    sources = states.narrowed(states.SHARE_GROUP, target, sources, force)
     values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
     with db_api.writer.using(context) as session:
         return session.execute(

@@ -66,9 +66,9 @@ def on_host(context, host, statuses, share_network_id=None):
 
 
 @db_api.retry_on_deadlock
-def transition(context, server_id, target, values=None, sources=None):
-    if sources is None:
-        sources = states.sources(states.SHARE_SERVER, target)
+def transition(context, server_id, target, values=None, sources=None,
+               force=False):
+    sources = states.narrowed(states.SHARE_SERVER, target, sources, force)
     values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
     with db_api.writer.using(context) as session:
         return session.execute(

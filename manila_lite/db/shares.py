@@ -398,7 +398,7 @@ def update(context, share_id, values):
 
 @db_api.retry_on_deadlock
 def transition(context, instance_id, target, values=None, sources=None,
-               message=None):
+               message=None, force=False):
     """Move an instance to ``target`` if its status allows it, atomically.
 
     ``sources`` defaults to every status the state table allows ``target``
@@ -406,8 +406,7 @@ def transition(context, instance_id, target, values=None, sources=None,
     ``message``: (project id, share id, action id, detail id) of a user
     message recorded with the move, in its transaction.
     """
-    if sources is None:
-        sources = states.sources(states.SHARE_INSTANCE, target)
+    sources = states.narrowed(states.SHARE_INSTANCE, target, sources, force)
     values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
     with db_api.writer.using(context) as session:
         moved = session.execute(

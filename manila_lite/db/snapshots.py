@@ -188,7 +188,7 @@ def update(context, snapshot_id, values):
 
 
 def transition(context, snapshot_id, target, values=None, sources=None,
-               message=None, export_locations=None):
+               message=None, export_locations=None, force=False):
     """Move a snapshot's instance to ``target`` if its status allows it.
 
     ``sources`` defaults to the statuses the SNAPSHOT table allows
@@ -198,8 +198,7 @@ def transition(context, snapshot_id, target, values=None, sources=None,
     ``export_locations`` (a mountable snapshot's, as its driver gave
     them) replace the instance's with the move.
     """
-    if sources is None:
-        sources = states.sources(states.SNAPSHOT, target)
+    sources = states.narrowed(states.SNAPSHOT, target, sources, force)
     values = dict(values or {}, status=target, updated_at=timeutils.utcnow())
     with db_api.writer.using(context) as session:
         moved = session.execute(

@@ -192,7 +192,7 @@ class API:
             self.share_rpc.delete_share_group(context, group.host, group.id)
         except exception.BrokerUnavailable:
             group_db.transition(context, group.id, group.status,
-                                sources=[states.DELETING])
+                                sources=[states.DELETING], force=True)
             raise
 
     @staticmethod

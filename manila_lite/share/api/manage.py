@@ -136,6 +136,6 @@ class ManageAPIMixin:
                                               instance.id)
             except exception.BrokerUnavailable:
                 share_db.transition(context, instance.id, share.status,
-                                    sources=[target])
+                                    sources=[target], force=True)
                 raise
         LOG.info('Unmanage of share %s requested', share.id)

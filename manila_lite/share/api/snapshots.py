@@ -125,7 +125,7 @@ class API:
             return
         sources = list(states.SNAPSHOT) if force else None
         if not snapshot_db.transition(context, snapshot.id, states.DELETING,
-                                      sources=sources):
+                                      sources=sources, force=force):
             current = snapshot_db.get(context, snapshot.id).status
             raise exception.InvalidStatusTransition(
                 resource='Snapshot', id=snapshot.id, current=current,
@@ -297,7 +297,8 @@ class API:
                 context, self._host(context, snapshot), snapshot.id)
         except exception.BrokerUnavailable:
             snapshot_db.transition(context, snapshot.id, snapshot.status,
-                                   sources=[states.UNMANAGE_STARTING])
+                                   sources=[states.UNMANAGE_STARTING],
+                                   force=True)
             raise
 
 

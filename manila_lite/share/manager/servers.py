@@ -562,9 +562,11 @@ class ShareServers(backend.Part):
         if not left:
             for instance in server_db.instances(context, server.id):
                 share_db.transition(context, instance.id, states.ERROR,
-                                    sources=list(states.SHARE_INSTANCE))
+                                    sources=list(states.SHARE_INSTANCE),
+                                    force=True)
             server_db.transition(context, server.id, states.DELETING,
-                                 sources=list(states.SHARE_SERVER))
+                                 sources=list(states.SHARE_SERVER),
+                                 force=True)
             self.delete_share_server(context, server.id)
 
     def check_delete_share_network_subnet(self, context, share_network_id,

@@ -59,6 +59,25 @@ def _new_share(admin):
         dict(status=states.CREATING, share_type_id=share_type.id))
 
 
+def test_named_sources_narrow_the_table_never_widen_it(clean_database):
+    admin = ml_context.get_admin_context()
+    instance_id = _new_share(admin).instance.id
+    # creating -> deleting is not in the table: naming creating as the
+    # source does not make it so; force (an administrator's, or an
+    # undo) does.
+    assert not share_db.transition(admin, instance_id, states.DELETING,
+                                   sources=[states.CREATING])
+    assert share_db.instance_get(admin, instance_id).status == \
+        states.CREATING
+    assert share_db.transition(admin, instance_id, states.DELETING,
+                               sources=[states.CREATING], force=True)
+    assert share_db.instance_get(admin, instance_id).status == \
+        states.DELETING
+    assert states.narrowed(states.SHARE_INSTANCE, states.AVAILABLE,
+                           [states.CREATING, states.ERROR]) == [
+        states.CREATING]
+
+
 def test_transition_is_conditional_on_current_status(clean_database):
     admin = ml_context.get_admin_context()
     share = _new_share(admin)
