@@ -369,6 +369,22 @@ def test_admin_actions(api, admin_ctx, setup, body, role, status):
         assert _usage(PROJECT) == 0
 
 
+# Manila's list, written out: a test that read states.py would agree with
+# any change made to it.
+@pytest.mark.parametrize('status,code', [
+    ('available', 202), ('error', 202), ('creating', 202),
+    ('deleting', 202), ('error_deleting', 202), ('deleted', 400),
+])
+def test_reset_status_takes_manila_list(api, admin_ctx, setup, status,
+                                        code):
+    group_id = _placed(api, admin_ctx, setup, states.ERROR)
+    api.post('/share-groups/%s/action' % group_id,
+             {'reset_status': {'status': status}}, version=V,
+             status=code)
+    assert group_db.get(admin_ctx, group_id).status == (
+        status if code == 202 else states.ERROR)
+
+
 def test_admin_actions_are_checked_before_lookup(api, setup):
     """A member learns nothing of whether an id exists."""
     for body in ({'force_delete': None},

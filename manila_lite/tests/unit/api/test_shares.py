@@ -290,6 +290,25 @@ def test_reset_status_validates(api, share_type):
     assert 'bogus' in fault(resp)[1]
 
 
+# Manila's list, written out: a test that read states.py would agree with
+# any change made to it.
+@pytest.mark.parametrize('status,code', [
+    ('available', 202), ('error', 202), ('creating', 202),
+    ('deleting', 202), ('error_deleting', 202), ('migrating', 202),
+    ('migrating_to', 202), ('server_migrating', 202),
+    ('extending', 400), ('manage_error', 400), ('deleted', 400),
+])
+def test_reset_status_takes_manila_list(api, share_type, admin_ctx, status,
+                                        code):
+    share_id = _create(api).json['share']['id']
+    _make_available(admin_ctx, share_id)
+    api.post('/shares/%s/action' % share_id,
+             {'reset_status': {'status': status}}, version='2.64',
+             status=code)
+    assert share_db.get(admin_ctx, share_id).status == (
+        status if code == 202 else states.AVAILABLE)
+
+
 def test_force_delete_from_any_status(api, share_type, admin_ctx):
     share_id = _create(api).json['share']['id']
     _make_available(admin_ctx, share_id)
