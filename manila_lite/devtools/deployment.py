@@ -48,6 +48,17 @@ def executable(name):
     return beside if os.path.exists(beside) else (shutil.which(name) or name)
 
 
+def log_tail(path, size=MAX_LOG_TAIL):
+    """The last ``size`` bytes of a log, or '' when there is none yet."""
+    try:
+        with open(path, 'rb') as log:
+            log.seek(0, os.SEEK_END)
+            log.seek(max(log.tell() - size, 0))
+            return log.read().decode(errors='replace')
+    except OSError:
+        return ''
+
+
 class DaemonDied(Exception):
     """No use waiting any longer: a daemon is gone."""
 
@@ -146,13 +157,7 @@ class Daemon:
         self.process.wait()
 
     def log_tail(self, size=MAX_LOG_TAIL):
-        try:
-            with open(self.log_path, 'rb') as log:
-                log.seek(0, os.SEEK_END)
-                log.seek(max(log.tell() - size, 0))
-                return log.read().decode(errors='replace')
-        except OSError:
-            return ''
+        return log_tail(self.log_path, size)
 
 
 class Deployment:

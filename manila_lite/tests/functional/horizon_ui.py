@@ -184,13 +184,7 @@ class Horizon:
                 self.process.wait()
 
     def log_tail(self, size=deploy.MAX_LOG_TAIL):
-        try:
-            with open(self.log_path, 'rb') as log:
-                log.seek(0, os.SEEK_END)
-                log.seek(max(log.tell() - size, 0))
-                return log.read().decode(errors='replace')
-        except OSError:
-            return ''
+        return deploy.log_tail(self.log_path, size)
 
 
 @contextlib.contextmanager

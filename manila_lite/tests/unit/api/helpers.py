@@ -164,15 +164,21 @@ def create_share(api, version, role='member', status=200, **fields):
                     status=status)
 
 
-def wait_scheduled(ctx, share_id, timeout=10):
-    """The share once the scheduler has placed it or given up."""
+def wait_placed(read, ctx, resource_id, timeout=10):
+    """``read(ctx, resource_id)`` once the scheduler has placed the
+    resource (a share, a share group) or given up."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        share = share_db.get(ctx, share_id)
-        if share.host or share.status != states.CREATING:
-            return share
+        resource = read(ctx, resource_id)
+        if resource.host or resource.status != states.CREATING:
+            return resource
         time.sleep(0.02)
-    raise AssertionError('share %s was never scheduled' % share_id)
+    raise AssertionError('%s was never scheduled' % resource_id)
+
+
+def wait_scheduled(ctx, share_id, timeout=10):
+    """The share once the scheduler has placed it or given up."""
+    return wait_placed(share_db.get, ctx, share_id, timeout)
 
 
 def make_available(ctx, share_id, manager=None, locations=None):

@@ -4,7 +4,6 @@ actions, policy and quota. The unit scheduler places groups; a real share
 manager on the fake driver finishes them where a test needs it.
 """
 
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +20,7 @@ from manila_lite.db import share_types as type_db
 from manila_lite import states
 from manila_lite.tests.unit.api.helpers import fault
 from manila_lite.tests.unit.api.helpers import PROJECT
+from manila_lite.tests.unit.api.helpers import wait_placed
 
 V = '2.55'
 EXPERIMENTAL = {microversion.EXPERIMENTAL_HEADER: 'True'}
@@ -48,13 +48,7 @@ def _create(api, fields, status=202, version=V, role='member', **kwargs):
 
 def wait_group(ctx, group_id, timeout=10):
     """The group once the scheduler has placed it or given up."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        group = group_db.get(ctx, group_id)
-        if group.host or group.status != states.CREATING:
-            return group
-        time.sleep(0.02)
-    raise AssertionError('share group %s was never scheduled' % group_id)
+    return wait_placed(group_db.get, ctx, group_id, timeout)
 
 
 def _usage(project):
